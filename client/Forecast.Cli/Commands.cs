@@ -1,0 +1,285 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Forecast.Calibration;
+using Forecast.Inputs;
+using Forecast.Output;
+using Forecast.Simulation;
+using Spectre.Console;
+
+namespace Forecast.Cli;
+
+/// <summary>The `forecast` command line: run, compare, calibrate. Exit codes: 0 ok, 1 failure, 2 bad input.</summary>
+public static class Commands
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int MaxTrials = 10_000_000;
+
+    private static readonly Option<int> Trials = new("--trials")
+    {
+        Description = $"Monte Carlo trials (1..{MaxTrials:N0})",
+        DefaultValueFactory = _ => 10_000,
+    };
+
+    private static readonly Option<ulong> Seed = new("--seed")
+    {
+        Description = "random seed; the same seed and scenario give identical results on any cluster shape",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<string?> ScenarioFile = new("--scenario") { Description = "scenario file overlaying seeds/baseline.yaml (default: seeds/scenarios/baseline.yaml)" };
+
+    private static readonly Option<string> Out = new("--out")
+    {
+        Description = "output folder for forecast.json, CSV files and run.json",
+        DefaultValueFactory = _ => "out",
+    };
+
+    private static readonly Option<string?> Connect = new("--connect") { Description = "HOST:PORT of a running silo's gateway (default: start an embedded silo)" };
+
+    private static readonly Option<string> ClusterId = new("--cluster-id")
+    {
+        Description = "cluster id of the silo named by --connect",
+        DefaultValueFactory = _ => "forecast",
+    };
+
+    private static readonly Option<int> Batch = new("--batch")
+    {
+        Description = "trials stepped together (memory ~ agents x batch x 8 bytes; results do not depend on it)",
+        DefaultValueFactory = _ => LocalEngine.DefaultBatchSize,
+    };
+
+    private static readonly Option<int> Shards = new("--shards")
+    {
+        Description = "shard grains the agents are split over",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private static readonly Option<string> EngineKind = new("--engine")
+    {
+        Description = "orleans (grains on a silo) or local (the pure simulation, no Orleans)",
+        DefaultValueFactory = _ => "orleans",
+    };
+
+    private static readonly Option<string?> Seeds = new("--seeds") { Description = "seeds folder (default: ./seeds or FORECAST_SEEDS)" };
+
+    public static async Task<int> Execute(string[] args)
+    {
+        var root = new RootCommand("Forecast: will Xiaoshan meet its science-and-technology targets? Monte Carlo on Microsoft Orleans.")
+        {
+            RunCommand(), CompareCommand(), CalibrateCommand(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"forecast: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Try 'forecast --help'.");
+            return BadInput;
+        }
+
+        return await parse.InvokeAsync();
+    }
+
+    private static Command RunCommand()
+    {
+        var command = new Command("run", "Forecast every target: probability of being met, with a 95% Wilson interval, and indicators by year.")
+        {
+            Trials, Seed, ScenarioFile, Out, Connect, ClusterId, Batch, Shards, EngineKind, Seeds,
+        };
+        command.SetAction((parse, cancel) => Guarded(async () =>
+        {
+            var settings = Settings.From(parse);
+            var inputs = ModelInputs.Read(settings.SeedsDir, parse.GetValue(ScenarioFile));
+            var model = SimulationModel.Build(inputs);
+            ResultWriter.EnsureWritable(settings.OutDir);
+            var clock = Stopwatch.StartNew();
+            await using var engine = await settings.OpenEngine(cancel);
+            var table = await Report.WithProgress($"{model.Parameters.ScenarioName}: {settings.Trials:N0} trials on {engine.Name}",
+                p => engine.Run(inputs, model, settings.Seed, settings.Trials, settings.Batch, p, cancel));
+            var result = Finaliser.Summarise(model, table, settings.Seed);
+            var files = ResultWriter.WriteForecast(settings.OutDir, result);
+            ResultWriter.WriteRunInfo(settings.OutDir, settings.RunInfo(engine.Name, clock.Elapsed, inputs));
+            Report.Forecast(result);
+            AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {clock.Elapsed.TotalSeconds:F1} s[/]");
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static Command CompareCommand()
+    {
+        var baseFile = new Argument<string>("BASE") { Description = "baseline scenario file" };
+        var otherFile = new Argument<string>("OTHER") { Description = "what-if scenario file" };
+        var command = new Command("compare", "Run two scenarios on common random numbers and report, per target, both probabilities and the paired difference.")
+        {
+            baseFile, otherFile, Trials, Seed, Out, Connect, ClusterId, Batch, Shards, EngineKind, Seeds,
+        };
+        command.SetAction((parse, cancel) => Guarded(async () =>
+        {
+            var settings = Settings.From(parse);
+            var inputsA = ModelInputs.Read(settings.SeedsDir, parse.GetValue(baseFile));
+            var inputsB = ModelInputs.Read(settings.SeedsDir, parse.GetValue(otherFile));
+            var modelA = SimulationModel.Build(inputsA);
+            var modelB = SimulationModel.Build(inputsB);
+            ResultWriter.EnsureWritable(settings.OutDir);
+            var clock = Stopwatch.StartNew();
+            await using var engine = await settings.OpenEngine(cancel);
+            var a = await Report.WithProgress($"{modelA.Parameters.ScenarioName}: {settings.Trials:N0} trials",
+                p => engine.Run(inputsA, modelA, settings.Seed, settings.Trials, settings.Batch, p, cancel));
+            var b = await Report.WithProgress($"{modelB.Parameters.ScenarioName}: {settings.Trials:N0} trials",
+                p => engine.Run(inputsB, modelB, settings.Seed, settings.Trials, settings.Batch, p, cancel));
+            var comparison = ComparisonResult.Compare(modelA, a, modelB, b, settings.Seed);
+            var files = ResultWriter.WriteComparison(settings.OutDir, comparison);
+            Report.Comparison(comparison);
+            AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {clock.Elapsed.TotalSeconds:F1} s[/]");
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static Command CalibrateCommand()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "fit and print, but do not write seeds/calibration.yaml" };
+        var calibrationTrials = new Option<int>("--trials")
+        {
+            Description = "trials of 2021 per iteration",
+            DefaultValueFactory = _ => 1000,
+        };
+        var command = new Command("calibrate", "Fit the model's rates to the 2021 facts (new HTE, PTSME, Eaglets, incubators, R&D institutions, incubator area) and write seeds/calibration.yaml.")
+        {
+            calibrationTrials, Seed, Seeds, dryRun,
+        };
+        command.SetAction((parse, cancel) => Guarded(() =>
+        {
+            var seeds = parse.GetValue(Seeds) ?? ModelInputs.LocateSeeds();
+            var trials = parse.GetValue(calibrationTrials);
+            if (trials is < 1 or > 100_000)
+            {
+                throw new InputException("command line", "--trials", null, $"{trials} is not allowed; use 1..100000");
+            }
+
+            var model = SimulationModel.Build(ModelInputs.Read(seeds));
+            var report = Calibrator.Fit(model, parse.GetValue(Seed), trials);
+            Report.Calibration(report);
+            if (report.MaxRelativeError > 0.02)
+            {
+                AnsiConsole.MarkupLine("[red]calibration did not reach 2%; seeds/calibration.yaml left as it was[/]");
+                return Task.FromResult(Failed);
+            }
+
+            if (!parse.GetValue(dryRun))
+            {
+                var path = Path.Combine(seeds, ModelInputs.CalibrationFile);
+                File.WriteAllText(path + ".tmp", Calibrator.ToYaml(report, DateOnly.FromDateTime(DateTime.UtcNow)));
+                File.Move(path + ".tmp", path, overwrite: true);
+                AnsiConsole.MarkupLineInterpolated($"wrote [bold]{path}[/]");
+            }
+
+            return Task.FromResult(Ok);
+        }));
+        return command;
+    }
+
+    private static async Task<int> Guarded(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"forecast: {e.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("forecast: cancelled");
+            return Failed;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"forecast: failed: {e.Message}");
+            Console.Error.WriteLine(e);
+            return Failed;
+        }
+    }
+
+    private sealed record Settings(int Trials, ulong Seed, int Batch, int ShardCount, string OutDir, string SeedsDir, string Engine, string? ConnectTo, string Cluster)
+    {
+        public static Settings From(ParseResult parse)
+        {
+            var trials = parse.GetValue(Commands.Trials);
+            if (trials is < 1 or > MaxTrials)
+            {
+                throw new InputException("command line", "--trials", null, $"{trials} is not allowed; use 1..{MaxTrials}");
+            }
+
+            var batch = parse.GetValue(Commands.Batch);
+            if (batch is < 1 or > 100_000)
+            {
+                throw new InputException("command line", "--batch", null, $"{batch} is not allowed; use 1..100000");
+            }
+
+            var shards = parse.GetValue(Commands.Shards);
+            if (shards is < 1 or > 1024)
+            {
+                throw new InputException("command line", "--shards", null, $"{shards} is not allowed; use 1..1024");
+            }
+
+            var engine = parse.GetValue(EngineKind)!;
+            if (engine is not ("orleans" or "local"))
+            {
+                throw new InputException("command line", "--engine", null, $"'{engine}' is not an engine; use orleans or local");
+            }
+
+            return new Settings(trials, parse.GetValue(Commands.Seed), batch, shards, parse.GetValue(Out)!,
+                parse.GetValue(Seeds) ?? ModelInputs.LocateSeeds(), engine, parse.GetValue(Commands.Connect), parse.GetValue(ClusterId)!);
+        }
+
+        public async Task<Engine> OpenEngine(CancellationToken cancel)
+        {
+            if (Engine == "local")
+            {
+                return new Engine.Local();
+            }
+
+            if (ConnectTo is null)
+            {
+                return await Cli.Engine.Orleans.Embedded(ShardCount, cancel);
+            }
+
+            if (!IPEndPoint.TryParse(ConnectTo, out var gateway) || gateway.Port == 0)
+            {
+                var host = ConnectTo.Split(':');
+                if (host.Length != 2 || !int.TryParse(host[1], out var port) || port is < 1 or > 65535)
+                {
+                    throw new InputException("command line", "--connect", null, $"'{ConnectTo}' is not HOST:PORT (for example 127.0.0.1:30000)");
+                }
+
+                var addresses = await Dns.GetHostAddressesAsync(host[0], cancel);
+                gateway = new IPEndPoint(addresses.First(), port);
+            }
+
+            return await Cli.Engine.Orleans.Connect(gateway, Cluster, ShardCount, cancel);
+        }
+
+        public Dictionary<string, string> RunInfo(string engine, TimeSpan elapsed, ModelInputs inputs) => new()
+        {
+            ["engine"] = engine,
+            ["host"] = Environment.MachineName,
+            ["finished-utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["wall-seconds"] = elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
+            ["processors"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            ["scenario-file"] = inputs.ScenarioName,
+            ["batch"] = Batch.ToString(CultureInfo.InvariantCulture),
+            ["shards"] = ShardCount.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+}

@@ -1,0 +1,3 @@
+using Forecast.Cli;
+
+return await Commands.Execute(args);

@@ -1,0 +1,74 @@
+namespace Forecast.Inputs;
+
+/// <summary>
+/// The text of every input file of a run. A run travels between hosts as these texts, so every
+/// silo builds the same model from the same bytes.
+/// </summary>
+public sealed record ModelInputs(
+    string BaselineName,
+    string BaselineYaml,
+    string TargetsName,
+    string TargetsYaml,
+    string? CalibrationName,
+    string? CalibrationYaml,
+    string ScenarioName,
+    string ScenarioYaml)
+{
+    public const string BaselineFile = "baseline.yaml";
+    public const string TargetsFile = "targets.yaml";
+    public const string CalibrationFile = "calibration.yaml";
+    public const string DefaultScenario = "scenarios/baseline.yaml";
+
+    /// <summary>Reads the seeds folder and a scenario file (default: seeds/scenarios/baseline.yaml).</summary>
+    public static ModelInputs Read(string seedsDir, string? scenarioPath = null)
+    {
+        var calibration = Path.Combine(seedsDir, CalibrationFile);
+        scenarioPath ??= Path.Combine(seedsDir, DefaultScenario);
+        return new ModelInputs(
+            Path.Combine(seedsDir, BaselineFile), ReadText(Path.Combine(seedsDir, BaselineFile)),
+            Path.Combine(seedsDir, TargetsFile), ReadText(Path.Combine(seedsDir, TargetsFile)),
+            File.Exists(calibration) ? calibration : null,
+            File.Exists(calibration) ? ReadText(calibration) : null,
+            scenarioPath, ReadText(scenarioPath));
+    }
+
+    public ModelInputs WithScenario(string path) => this with { ScenarioName = path, ScenarioYaml = ReadText(path) };
+
+    public static string ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, null, null, e is FileNotFoundException or DirectoryNotFoundException
+                ? "file not found"
+                : $"cannot read the file ({e.Message})");
+        }
+    }
+
+    /// <summary>Finds the seeds folder: FORECAST_SEEDS, else ./seeds or a seeds/ above the program.</summary>
+    public static string LocateSeeds()
+    {
+        var env = Environment.GetEnvironmentVariable("FORECAST_SEEDS");
+        if (!string.IsNullOrEmpty(env))
+        {
+            return env;
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "seeds");
+                if (File.Exists(Path.Combine(candidate, BaselineFile)))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InputException("seeds", null, null, "cannot find the seeds folder (with baseline.yaml); set FORECAST_SEEDS");
+    }
+}

@@ -1,0 +1,120 @@
+namespace Forecast.Model;
+
+/// <summary>
+/// What agents add into a partial aggregate while they step: integer counts, and money or area
+/// as 64-bit fixed point (<see cref="Fixed"/>). Integers merge bit-identically in any order.
+/// </summary>
+public enum Metric
+{
+    NewHte,
+    NewPtsme,
+    NewEaglet,
+    NewRdInst,
+    NewMunicipalRdCentres,
+    HteRenewed,
+    HteLost,
+    Exits,
+    HteStock,
+    PtsmeStock,
+    EagletStock,
+    CandidateStock,
+    ListedFirms,
+    Births,
+    NewIncubators,
+    IncubatorCount,
+    IncubatorArea,
+    NewIncubatorArea,
+    Graduates,
+    IncubatorOverflow,
+    RdSpend,
+    AboveScaleVa,
+    HtVa,
+    HtInvest,
+}
+
+public static class Metrics
+{
+    public const int Count = (int)Metric.HtInvest + 1;
+}
+
+/// <summary>Fixed-point conversions: money in yuan, area in m2, both as <see cref="long"/>.</summary>
+public static class Fixed
+{
+    /// <summary>Million yuan (double) to whole yuan, rounding half up; inputs are non-negative.</summary>
+    public static long MillionYuan(double millions) => (long)(millions * 1e6 + 0.5);
+
+    public static double ToMillionYuan(long yuan) => yuan / 1e6;
+
+    public static long SquareMetres(double m2) => (long)(m2 + 0.5);
+}
+
+/// <summary>The indicators a forecast reports, per trial and year, derived from merged metrics.</summary>
+public enum Indicator
+{
+    NewHte,
+    NewPtsme,
+    NewEaglet,
+    NewRdInst,
+    NewMunicipalRdCentres,
+    NewIncubators,
+    IncubatorCount,
+    IncubatorArea,
+    HteStock,
+    PtsmeStock,
+    EagletStock,
+    CandidateStock,
+    Births,
+    RdGdp,
+    HtVaShare,
+    HtInvestGrowth,
+    Gdp,
+    PolicyCost,
+}
+
+public static class Indicators
+{
+    public const int Count = (int)Indicator.PolicyCost + 1;
+
+    private static readonly (string Id, string Unit)[] Table =
+    [
+        ("new-hte", "firms"),
+        ("new-ptsme", "firms"),
+        ("new-eaglet", "firms"),
+        ("new-rd-inst", "institutions"),
+        ("new-municipal-rd-centres", "institutions"),
+        ("new-incubators", "incubators"),
+        ("incubator-count", "incubators"),
+        ("incubator-area", "m2"),
+        ("hte-stock", "firms"),
+        ("ptsme-stock", "firms"),
+        ("eaglet-stock", "firms"),
+        ("candidate-stock", "firms"),
+        ("births", "firms"),
+        ("rd-gdp", "percent"),
+        ("ht-va-share", "percent"),
+        ("ht-invest-growth", "percent"),
+        ("gdp", "bn yuan"),
+        ("policy-cost", "M yuan"),
+    ];
+
+    public static string Id(Indicator indicator) => Table[(int)indicator].Id;
+
+    public static string Unit(Indicator indicator) => Table[(int)indicator].Unit;
+
+    public static bool TryParse(string id, out Indicator indicator)
+    {
+        for (var i = 0; i < Table.Length; i++)
+        {
+            if (Table[i].Id == id)
+            {
+                indicator = (Indicator)i;
+                return true;
+            }
+        }
+
+        indicator = default;
+        return false;
+    }
+
+    public static IEnumerable<string> AllIds => Table.Select(t => t.Id);
+}

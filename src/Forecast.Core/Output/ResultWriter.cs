@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Forecast.Inputs;
+
+namespace Forecast.Output;
+
+/// <summary>
+/// Writes results. forecast.json holds results only (no times, hosts or dates), in a fixed field
+/// order with shortest round-trip numbers, so identical inputs give identical bytes. Every file
+/// is written to a temporary name in the output folder and renamed into place, so a failure never
+/// leaves a half-written file.
+/// </summary>
+public static class ResultWriter
+{
+    public const string ForecastFile = "forecast.json";
+    public const string CompareFile = "compare.json";
+
+    /// <summary>Creates the folder if needed and proves it writable, before any long work starts.</summary>
+    public static void EnsureWritable(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".forecast-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new InputException(dir, "--out", null, $"the output folder cannot be written ({e.Message}); choose a writable folder");
+        }
+    }
+
+    public static IReadOnlyList<string> WriteForecast(string dir, ForecastResult r) =>
+        Commit(dir, new()
+        {
+            [ForecastFile] = ForecastJson(r),
+            ["targets.csv"] = TargetsCsv(r),
+            ["indicators.csv"] = IndicatorsCsv(r),
+        });
+
+    public static IReadOnlyList<string> WriteComparison(string dir, ComparisonResult r) =>
+        Commit(dir, new()
+        {
+            [CompareFile] = CompareJson(r),
+            ["compare.csv"] = CompareCsv(r),
+        });
+
+    /// <summary>Writes run metadata (timings, host, date) apart from the results.</summary>
+    public static void WriteRunInfo(string dir, IReadOnlyDictionary<string, string> info) =>
+        Commit(dir, new() { ["run.json"] = Json(w =>
+        {
+            w.WriteStartObject();
+            foreach (var (k, v) in info.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(k, v);
+            }
+
+            w.WriteEndObject();
+        }) });
+
+    public static string ForecastJson(ForecastResult r) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("seed", r.Seed);
+        w.WriteNumber("trials", r.Trials);
+        WriteScenario(w, "scenario", r.Scenario);
+        w.WriteString("quantile-definition", ForecastResult.QuantileDefinition);
+        w.WriteStartArray("targets");
+        foreach (var t in r.Targets)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", t.Id);
+            w.WriteString("indicator", t.Indicator);
+            w.WriteNumber("year", t.Year);
+            Number(w, "threshold", t.Threshold);
+            Number(w, "probability", t.Probability);
+            Interval(w, t.Lo, t.Hi);
+            w.WriteNumber("met", t.Met);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("joint");
+        foreach (var j in r.Joint)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("year", j.Year);
+            w.WriteStartArray("targets");
+            foreach (var id in j.Targets)
+            {
+                w.WriteStringValue(id);
+            }
+
+            w.WriteEndArray();
+            Number(w, "probability", j.Probability);
+            Interval(w, j.Lo, j.Hi);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("indicators");
+        foreach (var i in r.Indicators)
+        {
+            var s = i.Summary;
+            w.WriteStartObject();
+            w.WriteString("id", i.Id);
+            w.WriteString("unit", i.Unit);
+            w.WriteNumber("year", i.Year);
+            Number(w, "mean", s.Mean);
+            Number(w, "sd", s.StdDev);
+            Number(w, "se", s.StandardError);
+            Number(w, "p5", s.P5);
+            Number(w, "p25", s.P25);
+            Number(w, "p50", s.P50);
+            Number(w, "p75", s.P75);
+            Number(w, "p95", s.P95);
+            w.WriteStartObject("histogram");
+            Number(w, "min", s.Histogram.Min);
+            Number(w, "max", s.Histogram.Max);
+            w.WriteStartArray("counts");
+            foreach (var c in s.Histogram.Counts)
+            {
+                w.WriteNumberValue(c);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public static string CompareJson(ComparisonResult r) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("seed", r.Seed);
+        w.WriteNumber("trials", r.Trials);
+        w.WriteString("pairing", "common random numbers: trial k of both scenarios uses the same draws");
+        WriteScenario(w, "base", r.Base);
+        WriteScenario(w, "other", r.Other);
+        foreach (var (name, list) in new[] { ("targets", r.Targets), ("joint", r.Joint) })
+        {
+            w.WriteStartArray(name);
+            foreach (var t in list)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", t.Id);
+                w.WriteNumber("year", t.Year);
+                Number(w, "base-threshold", t.BaseThreshold);
+                Number(w, "other-threshold", t.OtherThreshold);
+                Number(w, "base-probability", t.BaseProbability);
+                Number(w, "other-probability", t.OtherProbability);
+                Number(w, "difference", t.Difference.Mean);
+                Interval(w, t.Difference.Lo, t.Difference.Hi);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteStartArray("policy-cost");
+        foreach (var c in r.Cost)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("year", c.Year);
+            w.WriteString("unit", "M yuan");
+            Number(w, "base", c.BaseMean);
+            Number(w, "other", c.OtherMean);
+            Number(w, "difference", c.Difference.Mean);
+            Interval(w, c.Difference.Lo, c.Difference.Hi);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static string TargetsCsv(ForecastResult r)
+    {
+        var sb = new StringBuilder("id,indicator,year,threshold,probability,ci95_lo,ci95_hi,met,trials\n");
+        foreach (var t in r.Targets)
+        {
+            sb.AppendLine(string.Join(',', t.Id, t.Indicator, I(t.Year), D(t.Threshold), D(t.Probability), D(t.Lo), D(t.Hi), I(t.Met), I(t.Trials)));
+        }
+
+        foreach (var j in r.Joint)
+        {
+            sb.AppendLine(string.Join(',', $"all-{j.Year}", "joint", I(j.Year), string.Empty, D(j.Probability), D(j.Lo), D(j.Hi), I(j.Met), I(r.Trials)));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string IndicatorsCsv(ForecastResult r)
+    {
+        var sb = new StringBuilder("id,unit,year,mean,sd,se,p5,p25,p50,p75,p95\n");
+        foreach (var i in r.Indicators)
+        {
+            var s = i.Summary;
+            sb.AppendLine(string.Join(',', i.Id, Quote(i.Unit), I(i.Year), D(s.Mean), D(s.StdDev), D(s.StandardError),
+                D(s.P5), D(s.P25), D(s.P50), D(s.P75), D(s.P95)));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string CompareCsv(ComparisonResult r)
+    {
+        var sb = new StringBuilder("id,year,base_threshold,other_threshold,base_probability,other_probability,difference,ci95_lo,ci95_hi\n");
+        foreach (var t in r.Targets.Concat(r.Joint))
+        {
+            sb.AppendLine(string.Join(',', t.Id, I(t.Year), D(t.BaseThreshold), D(t.OtherThreshold), D(t.BaseProbability),
+                D(t.OtherProbability), D(t.Difference.Mean), D(t.Difference.Lo), D(t.Difference.Hi)));
+        }
+
+        foreach (var c in r.Cost)
+        {
+            sb.AppendLine(string.Join(',', "policy-cost-m-yuan", I(c.Year), string.Empty, string.Empty, D(c.BaseMean), D(c.OtherMean),
+                D(c.Difference.Mean), D(c.Difference.Lo), D(c.Difference.Hi)));
+        }
+
+        return sb.ToString();
+    }
+
+    private static IReadOnlyList<string> Commit(string dir, Dictionary<string, string> files)
+    {
+        Directory.CreateDirectory(dir);
+        var temps = new List<(string Temp, string Final)>();
+        try
+        {
+            foreach (var (name, text) in files)
+            {
+                var final = Path.Combine(dir, name);
+                var temp = Path.Combine(dir, $".{name}.{Environment.ProcessId}.tmp");
+                File.WriteAllText(temp, text, new UTF8Encoding(false));
+                temps.Add((temp, final));
+            }
+
+            foreach (var (temp, final) in temps)
+            {
+                File.Move(temp, final, overwrite: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var (temp, _) in temps)
+            {
+                File.Delete(temp);
+            }
+
+            throw new InputException(dir, "--out", null, $"cannot write results ({e.Message})");
+        }
+
+        return temps.Select(t => t.Final).ToList();
+    }
+
+    private static void WriteScenario(Utf8JsonWriter w, string name, ScenarioInfo s)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("name", s.Name);
+        w.WriteStartObject("levers");
+        foreach (var (id, value) in s.Levers)
+        {
+            Number(w, id, value);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void Interval(Utf8JsonWriter w, double lo, double hi)
+    {
+        w.WriteStartArray("ci95");
+        NumberValue(w, lo);
+        NumberValue(w, hi);
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double v)
+    {
+        w.WritePropertyName(name);
+        NumberValue(w, v);
+    }
+
+    private static void NumberValue(Utf8JsonWriter w, double v)
+    {
+        if (double.IsFinite(v))
+        {
+            w.WriteNumberValue(v);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            body(w);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()).ReplaceLineEndings("\n") + "\n";
+    }
+
+    private static string D(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string s) => s.Contains(',') || s.Contains(' ') ? $"\"{s}\"" : s;
+}

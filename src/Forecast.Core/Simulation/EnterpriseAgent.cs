@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using Forecast.Aggregation;
+using Forecast.Model;
+using Forecast.Random;
+
+namespace Forecast.Simulation;
+
+/// <summary>One enterprise's state in one trial: 8 bytes.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct EnterpriseState
+{
+    public Tier Tier;
+    public byte Institution;
+
+    /// <summary>Year of the current HTE certificate, minus 2000.</summary>
+    public byte CertYear;
+
+    /// <summary>Founding year minus 1900 (entrants: the year they graduated).</summary>
+    public byte Born;
+
+    /// <summary>Revenue in M yuan.</summary>
+    public float Revenue;
+}
+
+/// <summary>
+/// An enterprise's yearly step over a batch of trials: revenue growth, exit, tier moves
+/// (candidate -> Eaglet -> PTSME -> HTE, with HTE certificates renewed or lost every
+/// <see cref="StepRules.CertificateYears"/> years), R&D institutions, and its contribution to the
+/// district totals, added straight into the partial aggregate (nothing per agent is stored).
+/// One Philox block (four uniforms) per agent, trial and year.
+/// </summary>
+public static class EnterpriseAgent
+{
+    public static void Init(in EnterpriseProfile p, Span<EnterpriseState> states)
+    {
+        var s = new EnterpriseState
+        {
+            Tier = p.InitialTier,
+            Institution = p.InitialInstitution,
+            CertYear = (byte)Math.Max(0, p.CertYear - 2000),
+            Born = (byte)Math.Max(0, p.BornYear - 1900),
+            Revenue = (float)p.Revenue0,
+        };
+        states.Fill(s);
+    }
+
+    public static void Step(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, PartialAggregate acc)
+    {
+        var (k0, k1) = Streams.Key(ctx.Seed);
+        var year = ctx.Year;
+        var n = acc.Trials;
+        var values = acc.Values;
+        var quality = 1 + (r.QualitySpread * ((2 * p.Quality) - 1));
+        for (var t = 0; t < states.Length; t++)
+        {
+            ref var s = ref states[t];
+            if (s.Tier == Tier.Latent)
+            {
+                if (p.EntrantRank >= ctx.ActiveEntrants[t])
+                {
+                    continue;
+                }
+
+                s.Tier = Tier.Candidate;
+                s.Born = (byte)(year - 1900);
+                s.Revenue = (float)p.Revenue0;
+                values[((int)Metric.Births * n) + t]++;
+            }
+            else if (s.Tier == Tier.Exited)
+            {
+                continue;
+            }
+
+            Philox.Block(k0, k1, (uint)(ctx.FirstTrial + t), agent, (uint)year, 0, out var r0, out var r1, out var r2, out var r3);
+            var tier = s.Tier;
+            var ti = tier - Tier.Candidate;
+
+            var growth = (r.FirmGrowthBeta * ctx.GdpGrowth[t])
+                + (tier == Tier.Hte ? r.HteGrowthPremium : 0)
+                + (r.FirmNoise * ((2 * Philox.ToUnit(r0)) - 1));
+            var revenue = Math.Max(s.Revenue * (1 + growth), 0.01);
+
+            if (Philox.ToUnit(r1) < r.ExitRate[ti] * ctx.ExitMultiplier[t])
+            {
+                s.Tier = Tier.Exited;
+                values[((int)Metric.Exits * n) + t]++;
+                continue;
+            }
+
+            var rd = p.RdIntensity * ctx.RdIntensity[t];
+            var u = Philox.ToUnit(r2);
+            if (tier == Tier.Hte)
+            {
+                if (year - (2000 + s.CertYear) >= r.CertificateYears)
+                {
+                    // Re-application: the usual loss rate, worse when below the R&D criterion.
+                    var keep = (1 - r.HteRenewalLoss) * (rd >= r.RdThreshold(revenue) ? 1 : r.HtePassIneligible);
+                    if (u < keep)
+                    {
+                        s.CertYear = (byte)(year - 2000);
+                        values[((int)Metric.HteRenewed * n) + t]++;
+                    }
+                    else
+                    {
+                        tier = Tier.Ptsme;
+                        values[((int)Metric.HteLost * n) + t]++;
+                    }
+                }
+            }
+            else
+            {
+                var pass = Math.Min(0.98, r.HtePassRate * ctx.HtePass[t]) * (rd >= r.RdThreshold(revenue) ? 1 : r.HtePassIneligible);
+                var pHte = r.HteApply[ti] * ctx.HteApply[t] * quality * pass;
+                var pPtsme = tier == Tier.Ptsme ? 0
+                    : (tier == Tier.Eaglet ? r.PtsmeListingEaglet : r.PtsmeListingCandidate) * ctx.PtsmeListing[t] * quality;
+                var pEaglet = tier == Tier.Candidate
+                    && year - (1900 + s.Born) <= r.EagletMaxAge
+                    && revenue <= r.EagletMaxRevenue
+                    && rd >= r.RdThresholdSmall
+                    ? r.EagletListing * quality : 0;
+                if (u < pHte)
+                {
+                    tier = Tier.Hte;
+                    s.CertYear = (byte)(year - 2000);
+                    values[((int)Metric.NewHte * n) + t]++;
+                }
+                else if (u < pHte + pPtsme)
+                {
+                    tier = Tier.Ptsme;
+                    values[((int)Metric.NewPtsme * n) + t]++;
+                }
+                else if (u < pHte + pPtsme + pEaglet)
+                {
+                    tier = Tier.Eaglet;
+                    values[((int)Metric.NewEaglet * n) + t]++;
+                }
+            }
+
+            if (tier >= Tier.Ptsme && s.Institution < 4)
+            {
+                var pInst = r.InstitutionUpgrade[s.Institution] * ctx.RdInstitution[t] * quality
+                    * (tier == Tier.Hte ? r.InstitutionHteFactor : 1);
+                if (Philox.ToUnit(r3) < pInst)
+                {
+                    s.Institution++;
+                    values[((s.Institution == 1 ? (int)Metric.NewMunicipalRdCentres : (int)Metric.NewRdInst) * n) + t]++;
+                }
+            }
+
+            s.Tier = tier;
+            s.Revenue = (float)revenue;
+            var stock = tier switch
+            {
+                Tier.Hte => Metric.HteStock,
+                Tier.Ptsme => Metric.PtsmeStock,
+                Tier.Eaglet => Metric.EagletStock,
+                _ => Metric.CandidateStock,
+            };
+            values[((int)stock * n) + t]++;
+            if (tier >= Tier.Ptsme)
+            {
+                values[((int)Metric.ListedFirms * n) + t]++;
+            }
+
+            if (tier == Tier.Hte && revenue <= r.SmeMaxRevenue)
+            {
+                values[((int)Metric.PtsmeStock * n) + t]++; // an SME-sized HTE keeps its tech-SME listing
+            }
+
+            values[((int)Metric.RdSpend * n) + t] += Fixed.MillionYuan(revenue * rd);
+            if (revenue >= r.AboveScaleRevenue)
+            {
+                var va = Fixed.MillionYuan(revenue * p.VaRatio);
+                values[((int)Metric.AboveScaleVa * n) + t] += va;
+                if (p.HighTech)
+                {
+                    values[((int)Metric.HtVa * n) + t] += va;
+                }
+            }
+
+            if (p.HighTech)
+            {
+                values[((int)Metric.HtInvest * n) + t] += Fixed.MillionYuan(revenue * p.InvestRatio * ctx.Investment[t]);
+            }
+        }
+    }
+}

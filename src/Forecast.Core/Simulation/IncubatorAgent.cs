@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using Forecast.Aggregation;
+using Forecast.Model;
+using Forecast.Random;
+
+namespace Forecast.Simulation;
+
+/// <summary>One incubator slot's state in one trial.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct IncubatorState
+{
+    public IncubatorLevel Level;
+    public float Area;
+}
+
+/// <summary>
+/// An incubator's yearly step over a batch of trials. A slot opens when the coordinator's count
+/// of new incubators reaches it (its level and area drawn then); an open incubator may be
+/// upgraded, expands, and graduates tenants (area / m2 per tenant x the level's graduation rate,
+/// stochastically rounded). Graduates become entrant enterprises the next year.
+/// </summary>
+public static class IncubatorAgent
+{
+    public static void Init(in IncubatorProfile p, Span<IncubatorState> states) =>
+        states.Fill(new IncubatorState { Level = p.InitialLevel, Area = (float)p.Area0 });
+
+    public static void Step(int slot, Span<IncubatorState> states, YearContext ctx, StepRules r, PartialAggregate acc)
+    {
+        var (k0, k1) = Streams.Key(ctx.Seed);
+        var n = acc.Trials;
+        var values = acc.Values;
+        for (var t = 0; t < states.Length; t++)
+        {
+            ref var s = ref states[t];
+            Philox.Block(k0, k1, (uint)(ctx.FirstTrial + t), Streams.IncubatorBase + (uint)slot, (uint)ctx.Year, 0,
+                out var r0, out var r1, out _, out _);
+            if (s.Level == IncubatorLevel.Unopened)
+            {
+                if (slot >= ctx.OpenIncubators[t])
+                {
+                    continue;
+                }
+
+                s.Level = Philox.ToUnit(r0) < r.NewIncubatorProvincialShare ? IncubatorLevel.Provincial : IncubatorLevel.Municipal;
+                s.Area = (float)(ctx.NewAreaMean[t] * (1 + (r.NewAreaNoise * ((2 * Philox.ToUnit(r1)) - 1))));
+                values[((int)Metric.NewIncubators * n) + t]++;
+                values[((int)Metric.NewIncubatorArea * n) + t] += Fixed.SquareMetres(s.Area);
+            }
+            else
+            {
+                if (s.Level < IncubatorLevel.National && Philox.ToUnit(r0) < r.IncubatorUpgradeRate)
+                {
+                    s.Level++;
+                }
+
+                s.Area = (float)(s.Area * (1 + r.IncubatorExpansionRate));
+                var expected = s.Area / r.M2PerTenant * r.GraduationRate[(int)s.Level];
+                values[((int)Metric.Graduates * n) + t] += (long)Math.Floor(expected + Philox.ToUnit(r1));
+            }
+
+            values[((int)Metric.IncubatorCount * n) + t]++;
+            values[((int)Metric.IncubatorArea * n) + t] += Fixed.SquareMetres(s.Area);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using Forecast.Aggregation;
+
+namespace Forecast.Simulation;
+
+/// <summary>
+/// The pure simulation: runs batches of trials through the years in this process, agents in
+/// parallel chunks, each chunk adding into its own partial aggregate; partials merge exactly.
+/// The Orleans path must give the same bits; tests compare the two.
+/// </summary>
+public static class LocalEngine
+{
+    public const int DefaultBatchSize = 1000;
+
+    public static TrialTable Run(
+        SimulationModel model,
+        ulong seed,
+        int trials,
+        int batchSize = DefaultBatchSize,
+        IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(trials);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var table = new TrialTable(model.FirstYear, model.Years, trials);
+        for (var first = 0; first < trials; first += batchSize)
+        {
+            var count = Math.Min(batchSize, trials - first);
+            var done = first;
+            var batch = RunBatch(model, seed, first, count, model.LastYear,
+                progress is null ? null : new Progress<double>(f => progress.Report((done + (f * count)) / trials)),
+                cancellation);
+            table.CopyFrom(batch.Table, first);
+        }
+
+        progress?.Report(1.0);
+        return table;
+    }
+
+    /// <summary>Runs one batch of trials from the calibration year to <paramref name="lastYear"/>.</summary>
+    public static BatchCoordinator RunBatch(
+        SimulationModel model,
+        ulong seed,
+        int firstTrial,
+        int count,
+        int lastYear,
+        IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var coordinator = new BatchCoordinator(model, seed, firstTrial, count);
+        var firms = model.Population.Enterprises;
+        var incubators = model.Population.Incubators;
+        var states = new EnterpriseState[firms.Length * count];
+        var incubatorStates = new IncubatorState[incubators.Length * count];
+        for (var a = 0; a < firms.Length; a++)
+        {
+            EnterpriseAgent.Init(firms[a], states.AsSpan(a * count, count));
+        }
+
+        for (var i = 0; i < incubators.Length; i++)
+        {
+            IncubatorAgent.Init(incubators[i], incubatorStates.AsSpan(i * count, count));
+        }
+
+        var rules = model.Rules;
+        const int ChunkSize = 256;
+        var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
+        for (var year = model.FirstYear; year <= lastYear; year++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var ctx = coordinator.BeginYear(year);
+            var merged = new PartialAggregate(count);
+            Parallel.For(
+                0,
+                chunks,
+                new ParallelOptions { CancellationToken = cancellation },
+                () => new PartialAggregate(count),
+                (chunk, _, acc) =>
+                {
+                    var end = Math.Min(firms.Length, (chunk + 1) * ChunkSize);
+                    for (var a = chunk * ChunkSize; a < end; a++)
+                    {
+                        EnterpriseAgent.Step(firms[a], (uint)a, states.AsSpan(a * count, count), ctx, rules, acc);
+                    }
+
+                    return acc;
+                },
+                acc =>
+                {
+                    lock (merged)
+                    {
+                        merged.Merge(acc);
+                    }
+                });
+
+            for (var i = 0; i < incubators.Length; i++)
+            {
+                IncubatorAgent.Step(i, incubatorStates.AsSpan(i * count, count), ctx, rules, merged);
+            }
+
+            coordinator.EndYear(merged);
+            progress?.Report((double)(year - model.FirstYear + 1) / (lastYear - model.FirstYear + 1));
+        }
+
+        return coordinator;
+    }
+}

@@ -1,0 +1,89 @@
+using Forecast.Aggregation;
+using Forecast.Simulation;
+using Orleans.Placement;
+
+namespace Forecast.Grains;
+
+/// <summary>
+/// An enterprise: holds its state for the current batch of trials and steps it a year at a
+/// time with <see cref="EnterpriseAgent"/>. Placed on the silo of the shard that first calls it.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) : Grain, IEnterpriseGrain
+{
+    private EnterpriseState[] _states = [];
+    private int _batchFirstTrial = -1;
+
+    public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
+    {
+        var (spec, ctx, poolId, firstYear) = request.Value;
+        var model = models.Get(spec);
+        var agent = (int)this.GetPrimaryKeyLong(out _);
+        var profile = model.Population.Enterprises[agent];
+        if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
+        {
+            if (!firstYear)
+            {
+                throw new InvalidOperationException($"enterprise {agent} lost its state for the batch at trial {ctx.FirstTrial}");
+            }
+
+            if (_states.Length != ctx.Trials)
+            {
+                _states = new EnterpriseState[ctx.Trials];
+            }
+
+            _batchFirstTrial = ctx.FirstTrial;
+            EnterpriseAgent.Init(profile, _states);
+        }
+
+        void Add(PartialAggregate acc) => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc);
+        if (partials.TryAdd(poolId, Add))
+        {
+            return Task.FromResult<PartialAggregate?>(null);
+        }
+
+        var own = new PartialAggregate(ctx.Trials);
+        Add(own);
+        return Task.FromResult<PartialAggregate?>(own);
+    }
+}
+
+/// <summary>An incubator slot: level, area and graduates per trial, stepped with <see cref="IncubatorAgent"/>.</summary>
+[PreferLocalPlacement]
+public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : Grain, IIncubatorGrain
+{
+    private IncubatorState[] _states = [];
+    private int _batchFirstTrial = -1;
+
+    public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
+    {
+        var (spec, ctx, poolId, firstYear) = request.Value;
+        var model = models.Get(spec);
+        var slot = (int)this.GetPrimaryKeyLong(out _);
+        if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
+        {
+            if (!firstYear)
+            {
+                throw new InvalidOperationException($"incubator {slot} lost its state for the batch at trial {ctx.FirstTrial}");
+            }
+
+            if (_states.Length != ctx.Trials)
+            {
+                _states = new IncubatorState[ctx.Trials];
+            }
+
+            _batchFirstTrial = ctx.FirstTrial;
+            IncubatorAgent.Init(model.Population.Incubators[slot], _states);
+        }
+
+        void Add(PartialAggregate acc) => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc);
+        if (partials.TryAdd(poolId, Add))
+        {
+            return Task.FromResult<PartialAggregate?>(null);
+        }
+
+        var own = new PartialAggregate(ctx.Trials);
+        Add(own);
+        return Task.FromResult<PartialAggregate?>(own);
+    }
+}

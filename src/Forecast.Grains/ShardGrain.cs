@@ -1,0 +1,56 @@
+using Forecast.Aggregation;
+using Forecast.Simulation;
+
+namespace Forecast.Grains;
+
+/// <summary>
+/// Steps its slice of a run's agents for one year: fans out to its enterprise and incubator grains
+/// (placed on this silo), which add into the silo-local partial pool, and returns the merged pool.
+/// Key: "{runId}/{shard}".
+/// </summary>
+public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain
+{
+    public async Task<PartialAggregate> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context)
+    {
+        var run = spec.Value;
+        var ctx = context.Value;
+        var model = models.Get(run);
+        var shard = int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1));
+        var runKey = run.RunId.ToString("N");
+        var pool = partials.Open(ctx.Trials);
+        var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
+
+        var calls = new List<Task<PartialAggregate?>>();
+        var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
+        for (var a = Slice(firms, run.Shards, shard); a < Slice(firms, run.Shards, shard + 1); a++)
+        {
+            calls.Add(GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey).Step(request));
+        }
+
+        for (var i = Slice(slots, run.Shards, shard); i < Slice(slots, run.Shards, shard + 1); i++)
+        {
+            calls.Add(GrainFactory.GetGrain<IIncubatorGrain>(i, runKey).Step(request));
+        }
+
+        PartialAggregate merged;
+        PartialAggregate?[] results;
+        try
+        {
+            results = await Task.WhenAll(calls);
+        }
+        finally
+        {
+            merged = partials.Close(pool); // close even on failure, so the pool does not leak
+        }
+
+        foreach (var own in results.OfType<PartialAggregate>())
+        {
+            merged.Merge(own); // an agent living on another silo returned its own partial
+        }
+
+        return merged;
+    }
+
+    /// <summary>First index of slice <paramref name="s"/> when <paramref name="n"/> items are cut into <paramref name="k"/> slices.</summary>
+    public static int Slice(int n, int k, int s) => (int)((long)n * s / k);
+}

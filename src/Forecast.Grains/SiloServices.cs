@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Forecast.Aggregation;
+using Forecast.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forecast.Grains;
+
+/// <summary>
+/// Per-silo models: every silo builds the run's model once from the run's input texts
+/// (deterministic, so all silos hold the same model).
+/// </summary>
+public sealed class ModelCache
+{
+    private readonly ConcurrentDictionary<Guid, Lazy<SimulationModel>> _models = new();
+
+    public SimulationModel Get(RunSpec spec) =>
+        _models.GetOrAdd(spec.RunId, _ => new Lazy<SimulationModel>(() => SimulationModel.Build(spec.Inputs))).Value;
+
+    public void Forget(Guid runId) => _models.TryRemove(runId, out _);
+}
+
+/// <summary>
+/// The per-silo aggregation: agent grains on this silo add their outcomes into partials rented
+/// from a pool, one partial per concurrently running turn; the shard merges the pool (exact integer
+/// sums, any order) and sends one partial on. Nothing is copied between grains of one silo.
+/// </summary>
+public sealed class LocalPartials
+{
+    private readonly ConcurrentDictionary<Guid, Pool> _pools = new();
+
+    public Guid Open(int trials)
+    {
+        var id = Guid.NewGuid();
+        _pools[id] = new Pool(trials);
+        return id;
+    }
+
+    /// <summary>Adds into the pool <paramref name="id"/> if it lives on this silo; false if not.</summary>
+    public bool TryAdd(Guid id, Action<PartialAggregate> add)
+    {
+        if (!_pools.TryGetValue(id, out var pool))
+        {
+            return false;
+        }
+
+        var partial = pool.Rent();
+        try
+        {
+            add(partial);
+        }
+        finally
+        {
+            pool.Return(partial);
+        }
+
+        return true;
+    }
+
+    public PartialAggregate Close(Guid id)
+    {
+        if (!_pools.TryRemove(id, out var pool))
+        {
+            throw new InvalidOperationException($"no partial pool {id} on this silo");
+        }
+
+        return pool.Merge();
+    }
+
+    private sealed class Pool(int trials)
+    {
+        private readonly ConcurrentBag<PartialAggregate> _free = [];
+        private readonly ConcurrentQueue<PartialAggregate> _all = new();
+
+        public PartialAggregate Rent()
+        {
+            if (_free.TryTake(out var p))
+            {
+                return p;
+            }
+
+            p = new PartialAggregate(trials);
+            _all.Enqueue(p);
+            return p;
+        }
+
+        public void Return(PartialAggregate p) => _free.Add(p);
+
+        public PartialAggregate Merge()
+        {
+            var merged = new PartialAggregate(trials);
+            foreach (var p in _all)
+            {
+                merged.Merge(p);
+            }
+
+            return merged;
+        }
+    }
+}
+
+public static class ForecastGrainsExtensions
+{
+    /// <summary>Registers what Forecast's grains need on a silo.</summary>
+    public static IServiceCollection AddForecastGrains(this IServiceCollection services) =>
+        services.AddSingleton<ModelCache>().AddSingleton<LocalPartials>();
+}

@@ -1,0 +1,54 @@
+using Forecast.Aggregation;
+using Forecast.Model;
+
+namespace Forecast.Core.Tests.Aggregation;
+
+public sealed class PartialAggregateTests
+{
+    [Fact]
+    public void Merging_16_partials_in_100_random_orders_gives_identical_bits()
+    {
+        const int Trials = 37;
+        var random = new System.Random(1234);
+        var partials = Enumerable.Range(0, 16).Select(_ =>
+        {
+            var p = new PartialAggregate(Trials);
+            for (var i = 0; i < p.Values.Length; i++)
+            {
+                p.Values[i] = random.NextInt64(-1L << 40, 1L << 40);
+            }
+
+            return p;
+        }).ToArray();
+
+        long[]? reference = null;
+        for (var round = 0; round < 100; round++)
+        {
+            var order = partials.OrderBy(_ => random.Next()).ToArray();
+            // Merge as a random tree: pairwise until one is left.
+            var level = order.Select(p => new PartialAggregate(Trials, (long[])p.Values.Clone())).ToList();
+            while (level.Count > 1)
+            {
+                var i = random.Next(level.Count - 1);
+                level[i].Merge(level[i + 1]);
+                level.RemoveAt(i + 1);
+            }
+
+            reference ??= level[0].Values;
+            Assert.Equal(reference, level[0].Values);
+        }
+    }
+
+    [Fact]
+    public void The_empty_partial_is_the_identity_and_shapes_must_match()
+    {
+        var p = new PartialAggregate(3);
+        p.Add(Metric.NewHte, 1, 5);
+        var before = (long[])p.Values.Clone();
+        p.Merge(new PartialAggregate(3));
+
+        Assert.Equal(before, p.Values);
+        Assert.Equal(5, p[Metric.NewHte, 1]);
+        Assert.Throws<ArgumentException>(() => p.Merge(new PartialAggregate(4)));
+    }
+}
