@@ -36,15 +36,8 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
             EnterpriseAgent.Init(profile, _states);
         }
 
-        void Add(PartialAggregate acc) => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc);
-        if (partials.TryAdd(poolId, Add))
-        {
-            return Task.FromResult<PartialAggregate?>(null);
-        }
-
-        var own = new PartialAggregate(ctx.Trials);
-        Add(own);
-        return Task.FromResult<PartialAggregate?>(own);
+        return Task.FromResult(partials.AddLocallyOrReturn(poolId, ctx.Trials,
+            acc => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc)));
     }
 }
 
@@ -76,14 +69,7 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
             IncubatorAgent.Init(model.Population.Incubators[slot], _states);
         }
 
-        void Add(PartialAggregate acc) => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc);
-        if (partials.TryAdd(poolId, Add))
-        {
-            return Task.FromResult<PartialAggregate?>(null);
-        }
-
-        var own = new PartialAggregate(ctx.Trials);
-        Add(own);
-        return Task.FromResult<PartialAggregate?>(own);
+        return Task.FromResult(partials.AddLocallyOrReturn(poolId, ctx.Trials,
+            acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc)));
     }
 }

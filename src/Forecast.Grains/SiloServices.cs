@@ -56,6 +56,22 @@ public sealed class LocalPartials
         return true;
     }
 
+    /// <summary>
+    /// Adds into the local pool <paramref name="id"/>, returning null; where the pool lives on another
+    /// silo, adds into a partial of the agent's own and returns it for the caller to merge.
+    /// </summary>
+    public PartialAggregate? AddLocallyOrReturn(Guid id, int trials, Action<PartialAggregate> add)
+    {
+        if (TryAdd(id, add))
+        {
+            return null;
+        }
+
+        var own = new PartialAggregate(trials);
+        add(own);
+        return own;
+    }
+
     public PartialAggregate Close(Guid id)
     {
         if (!_pools.TryRemove(id, out var pool))
