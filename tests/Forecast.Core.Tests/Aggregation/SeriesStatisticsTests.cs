@@ -5,85 +5,254 @@ namespace Forecast.Core.Tests.Aggregation;
 
 public sealed class SeriesStatisticsTests
 {
+    private static readonly double[] Probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+    private static double[] Quantiles(SeriesSummary s) => [s.P5, s.P25, s.P50, s.P75, s.P95];
+
+    /// <summary>Reference R-7 by full sort: h = (n-1)p, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).</summary>
+    private static double SortedR7(double[] values, double p)
+    {
+        var x = values.ToArray();
+        Array.Sort(x);
+        var h = (x.Length - 1) * p;
+        var j = (int)Math.Floor(h);
+        var frac = h - j;
+        return frac > 0 ? x[j] + (frac * (x[j + 1] - x[j])) : x[j];
+    }
+
+    /// <summary>Random series of assorted shapes, ties and orderings included.</summary>
+    public static TheoryData<string, int> Shapes()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var shape in new[] { "uniform", "ties", "constant", "ascending", "descending", "organ-pipe", "sawtooth", "two-values" })
+        {
+            foreach (var n in new[] { 1, 2, 3, 4, 10, 11, 100, 101, 1000, 4097 })
+            {
+                data.Add(shape, n);
+            }
+        }
+
+        return data;
+    }
+
+    private static double[] Series(string shape, int n)
+    {
+        var random = new System.Random((shape.Length * 7919) + n);
+        return Enumerable.Range(0, n).Select(i => shape switch
+        {
+            "uniform" => (random.NextDouble() * 200) - 100,
+            "ties" => random.NextDouble() < 0.5 ? random.Next(5) : random.NextDouble() * 5,
+            "constant" => 3.25,
+            "ascending" => i,
+            "descending" => n - i,
+            "organ-pipe" => Math.Min(i, n - i),
+            "sawtooth" => i % 7,
+            "two-values" => random.Next(2) * 1e6,
+            _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+        }).ToArray();
+    }
+
     [Fact]
     public void Quantiles_of_one_to_ten_follow_R7()
     {
         double[] x = [7, 3, 10, 1, 5, 9, 2, 8, 4, 6];
         var s = SeriesStatistics.Summarise(x, new double[x.Length]);
 
-        // h = (n-1)p. P5: h = 0.45 -> 1 + 0.45 (2 - 1) = 1.45. P50: h = 4.5 -> 5.5. P95: h = 8.55 -> 9.55.
-        Assert.Equal(1.45, s.P5, 12);
-        Assert.Equal(3.25, s.P25, 12); // h = 2.25 -> 3 + 0.25
-        Assert.Equal(5.5, s.P50, 12);
-        Assert.Equal(7.75, s.P75, 12); // h = 6.75 -> 7 + 0.75
-        Assert.Equal(9.55, s.P95, 12);
-        Assert.Equal(5.5, s.Mean, 12);
-        Assert.Equal(Math.Sqrt(82.5 / 9), s.StdDev, 12); // sum of squared deviations of 1..10 is 82.5
-        Assert.Equal(s.StdDev / Math.Sqrt(10), s.StandardError, 12);
-        Assert.Equal(10, s.Histogram.Counts.Sum());
+        // n = 10, sorted x = 1..10, so x[j] = j + 1 (0-based) and h = 9p:
+        //   P5:  h = 0.45 -> x[0] + 0.45 (x[1] - x[0]) = 1 + 0.45 = 1.45
+        //   P25: h = 2.25 -> x[2] + 0.25 (x[3] - x[2]) = 3 + 0.25 = 3.25
+        //   P50: h = 4.5  -> x[4] + 0.5  (x[5] - x[4]) = 5 + 0.5  = 5.5
+        //   P75: h = 6.75 -> x[6] + 0.75 (x[7] - x[6]) = 7 + 0.75 = 7.75
+        //   P95: h = 8.55 -> x[8] + 0.55 (x[9] - x[8]) = 9 + 0.55 = 9.55
+        Assert.Equal(1.45, s.P5, 1e-12);
+        Assert.Equal(3.25, s.P25, 1e-12);
+        Assert.Equal(5.5, s.P50, 1e-12);
+        Assert.Equal(7.75, s.P75, 1e-12);
+        Assert.Equal(9.55, s.P95, 1e-12);
+
+        // Mean 55 / 10 = 5.5; squared deviations 2 (4.5^2 + 3.5^2 + 2.5^2 + 1.5^2 + 0.5^2) = 82.5,
+        // so sd = sqrt(82.5 / 9) = 3.0276503540974917 and SE = sd / sqrt(10).
+        Assert.Equal(10, s.Count);
+        Assert.Equal(5.5, s.Mean, 1e-12);
+        Assert.Equal(Math.Sqrt(82.5 / 9), s.StdDev, 1e-12);
+        Assert.Equal(Math.Sqrt(82.5 / 9) / Math.Sqrt(10), s.StandardError, 1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Quantiles_by_selection_are_identical_to_sorting(string shape, int n)
+    {
+        var x = Series(shape, n);
+        var s = SeriesStatistics.Summarise(x, new double[n]);
+
+        Assert.Equal(Probabilities.Select(p => SortedR7(x, p)), Quantiles(s));
+        foreach (var p in new[] { 0, 0.001, 0.05, 0.1, 1 / 3.0, 0.5, 0.9, 0.95, 0.999, 1 })
+        {
+            Assert.Equal(SortedR7(x, p), SeriesStatistics.Quantile(x, p, new double[n]));
+        }
     }
 
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 2)]
-    [InlineData(7, 3)]
-    [InlineData(100, 4)]
-    [InlineData(1001, 5)]
-    [InlineData(2000, 6)]
-    public void Quantiles_by_selection_equal_MathNets_sorted_R7(int n, int seed)
+    [InlineData(3, 3)]
+    [InlineData(8, 4)]
+    [InlineData(101, 5)]
+    [InlineData(1000, 6)]
+    [InlineData(2001, 7)]
+    public void Quantiles_agree_with_MathNet_R7(int n, int seed)
     {
         var random = new System.Random(seed);
-        // Ties on purpose: values drawn from a small set half of the time.
+        // Ties on purpose: half the values come from a small set of integers.
         var x = Enumerable.Range(0, n).Select(_ => random.NextDouble() < 0.5 ? random.Next(5) : random.NextDouble() * 100).ToArray();
         var s = SeriesStatistics.Summarise(x, new double[n]);
 
-        foreach (var (p, q) in new[] { (0.05, s.P5), (0.25, s.P25), (0.5, s.P50), (0.75, s.P75), (0.95, s.P95) })
+        var quantiles = Quantiles(s);
+        for (var i = 0; i < Probabilities.Length; i++)
         {
-            Assert.Equal(Statistics.QuantileCustom(x, p, QuantileDefinition.R7), q, 12);
-            Assert.Equal(q, SeriesStatistics.Quantile(x, p, new double[n]), 12);
+            Assert.Equal(Statistics.QuantileCustom(x, Probabilities[i], QuantileDefinition.R7), quantiles[i], 1e-12);
         }
 
-        Assert.Equal(x.Mean(), s.Mean, 9);
-        Assert.Equal(n > 1 ? x.StandardDeviation() : 0, s.StdDev, 9);
+        foreach (var p in new[] { 0, 0.01, 0.37, 0.99, 1 })
+        {
+            Assert.Equal(Statistics.QuantileCustom(x, p, QuantileDefinition.R7), SeriesStatistics.Quantile(x, p, new double[n]), 1e-12);
+        }
+
+        Assert.Equal(x.Mean(), s.Mean, 1e-9);
+        Assert.Equal(n > 1 ? x.StandardDeviation() : 0, s.StdDev, 1e-9);
+        Assert.Equal(s.StdDev / Math.Sqrt(n), s.StandardError, 1e-15);
     }
 
     [Fact]
-    public void Wilson_interval_matches_the_formula()
+    public void A_single_value_has_no_spread()
     {
-        // p = 5/10, z = 1.96: centre = (0.5 + z^2/20) / (1 + z^2/10) = 0.5;
-        // half = z sqrt(0.025 + z^2/400) / (1 + z^2/10) = 0.2634, so the interval is [0.2366, 0.7634].
-        var (lo, hi) = SeriesStatistics.Wilson(5, 10);
-        var z = SeriesStatistics.Z95;
-        var half = z * Math.Sqrt(0.025 + (z * z / 400)) / (1 + (z * z / 10));
-        Assert.Equal(0.5 - half, lo, 12);
-        Assert.Equal(0.5 + half, hi, 12);
-        Assert.Equal(0.2366, lo, 4);
+        var s = SeriesStatistics.Summarise([4.5], new double[1]);
 
-        // 0 of 10: lower bound 0, upper bound z^2/n / (1 + z^2/n) = 0.2775...
-        var (lo0, hi0) = SeriesStatistics.Wilson(0, 10);
-        Assert.Equal(0, lo0, 12);
-        Assert.Equal(z * z / 10 / (1 + (z * z / 10)), hi0, 12);
-        var (lo1, hi1) = SeriesStatistics.Wilson(10, 10);
-        Assert.Equal(1 - hi0, lo1, 12);
-        Assert.Equal(1, hi1, 12);
+        Assert.Equal(new[] { 4.5, 4.5, 4.5, 4.5, 4.5 }, Quantiles(s));
+        Assert.Equal((1, 4.5, 0.0, 0.0), (s.Count, s.Mean, s.StdDev, s.StandardError));
+        Assert.Equal(1, s.Histogram.Counts[0]);
+    }
+
+    [Fact]
+    public void Summarise_leaves_the_input_alone_and_accepts_a_longer_scratch()
+    {
+        double[] x = [5, 1, 4, 2, 3];
+        var scratch = new double[50];
+        var s = SeriesStatistics.Summarise(x, scratch);
+
+        Assert.Equal(new double[] { 5, 1, 4, 2, 3 }, x);
+        Assert.Equal(3, s.P50);
+    }
+
+    [Fact]
+    public void Histogram_has_twenty_equal_bins_with_the_maximum_in_the_last()
+    {
+        // 0, 1, ..., 20 over [0, 20]: bins of width 1, value v in bin floor(v), and 20 (the max) joins 19 in bin 19.
+        var x = Enumerable.Range(0, 21).Select(i => (double)i).Reverse().ToArray();
+        var h = SeriesStatistics.Summarise(x, new double[x.Length]).Histogram;
+
+        Assert.Equal((0.0, 20.0), (h.Min, h.Max));
+        Assert.Equal(SeriesStatistics.HistogramBins, h.Counts.Length);
+        int[] expected = [.. Enumerable.Repeat(1, 19), 2];
+        Assert.Equal(expected, h.Counts.ToArray());
+    }
+
+    [Fact]
+    public void Histogram_of_a_constant_series_is_all_in_the_first_bin()
+    {
+        var h = SeriesStatistics.Summarise([2, 2, 2], new double[3]).Histogram;
+
+        Assert.Equal((2.0, 2.0), (h.Min, h.Max));
+        Assert.Equal(3, h.Counts[0]);
+        Assert.Equal(3, h.Counts.Sum());
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Histogram_counts_sum_to_the_number_of_trials(string shape, int n)
+    {
+        var h = SeriesStatistics.Summarise(Series(shape, n), new double[n]).Histogram;
+
+        Assert.Equal(n, h.Counts.Sum());
+        Assert.Equal(SeriesStatistics.HistogramBins, h.Counts.Length);
+    }
+
+    [Fact]
+    public void Empty_series_short_scratch_NaN_and_bad_probabilities_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([], new double[4]));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, 2, 3], new double[2]));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, double.NaN], new double[2]));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Quantile([], 0.5, new double[1]));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Quantile([1, 2], 0.5, new double[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Quantile([1, 2], 1.5, new double[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Quantile([1, 2], double.NaN, new double[2]));
+    }
+
+    [Theory]
+    // z = 1.959963984540054, z^2 = 3.8414588206941254; with n = 10: 1 + z^2/n = 1.3841458820694126,
+    // z^2/2n = 0.19207294103470626, z^2/4n^2 = 0.009603647051735314.
+    // 0/10: centre = 0.19207294.../1.38414588... = 0.1387663999314446, half = z sqrt(0.0096036...)/1.384... = the same,
+    //       so (0, 0.2775327998628892).
+    // 10/10: the mirror image, (1 - 0.2775327998628892, 1) = (0.7224672001371107, 1).
+    // 5/10: centre = (0.5 + 0.19207...)/1.38414... = 0.5; half = z sqrt(0.025 + 0.0096036...)/1.38414... = 0.263406909487436,
+    //       so (0.236593090512564, 0.7634069094874361).
+    [InlineData(0, 10, 0.0, 0.2775327998628892)]
+    [InlineData(10, 10, 0.7224672001371107, 1.0)]
+    [InlineData(5, 10, 0.236593090512564, 0.7634069094874361)]
+    public void Wilson_interval_matches_hand_values(long successes, long n, double lo, double hi)
+    {
+        var (l, h) = SeriesStatistics.Wilson(successes, n);
+
+        Assert.Equal(lo, l, 1e-9);
+        Assert.Equal(hi, h, 1e-9);
+    }
+
+    [Fact]
+    public void Wilson_interval_is_exact_at_the_edges_and_uninformative_without_trials()
+    {
+        Assert.Equal((0.0, 1.0), SeriesStatistics.Wilson(0, 0));
+        Assert.Equal(0.0, SeriesStatistics.Wilson(0, 1000).Lo);
+        Assert.Equal(1.0, SeriesStatistics.Wilson(1000, 1000).Hi);
+        var (lo, hi) = SeriesStatistics.Wilson(1, 3);
+        Assert.InRange(1 / 3.0, lo, hi);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Wilson(11, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Wilson(-1, 10));
+    }
+
+    [Fact]
+    public void Counting_at_a_threshold_includes_equality_in_both_directions()
+    {
+        double[] x = [1, 2, 2, 3];
+
+        Assert.Equal(3, SeriesStatistics.CountAtLeast(x, 2));
+        Assert.Equal(3, SeriesStatistics.CountAtMost(x, 2));
+        Assert.Equal(0, SeriesStatistics.CountAtLeast(x, 3.5));
+        Assert.Equal(4, SeriesStatistics.CountAtMost(x, 3));
     }
 
     [Fact]
     public void Paired_difference_of_a_hand_example()
     {
-        double[] a = [1, 0, 1, 0];
-        double[] b = [1, 1, 1, 0];
+        double[] a = [10, 12, 9, 11];
+        double[] b = [12, 13, 12, 11];
         var d = SeriesStatistics.Paired(a, b);
 
-        // differences 0, 1, 0, 0: mean 0.25, sd = sqrt(0.75 / 3) = 0.5, se = 0.25
-        Assert.Equal(0.25, d.Mean, 12);
-        Assert.Equal(0.25, d.StandardError, 12);
-        Assert.Equal(0.25 - (SeriesStatistics.Z95 * 0.25), d.Lo, 12);
+        // b - a = 2, 1, 3, 0: mean 1.5; squared deviations 0.25 + 0.25 + 2.25 + 2.25 = 5,
+        // sd = sqrt(5 / 3), SE = sqrt(5 / 3) / 2 = 0.6454972243679028,
+        // interval 1.5 -+ 1.959963984540054 * 0.6454972243679028 = (0.23485..., 2.76514...).
+        var se = Math.Sqrt(5.0 / 3) / 2;
+        Assert.Equal(1.5, d.Mean, 1e-12);
+        Assert.Equal(0.6454972243679028, d.StandardError, 1e-12);
+        Assert.Equal(1.5 - (SeriesStatistics.Z95 * se), d.Lo, 1e-12);
+        Assert.Equal(1.5 + (SeriesStatistics.Z95 * se), d.Hi, 1e-12);
     }
 
     [Fact]
-    public void Counting_at_a_threshold_includes_equality()
+    public void Paired_difference_needs_equal_nonempty_series()
     {
-        Assert.Equal(2, SeriesStatistics.CountAtLeast([1, 2, 3], 2));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Paired([1, 2], [1]));
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Paired([], []));
+        Assert.Equal(new PairedDifference(2, 0, 2, 2), SeriesStatistics.Paired([1], [3]));
     }
 }
