@@ -46,11 +46,29 @@ public static class EnterpriseAgent
 
     public static void Step(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, PartialAggregate acc)
     {
+        var sink = new PartialSink(acc);
+        Step(p, agent, states, ctx, r, ref sink);
+    }
+
+    /// <summary>Steps every trial of the batch, adding contributions into <paramref name="sink"/>.</summary>
+    public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink)
+        where TSink : struct, IMetricSink
+    {
+        if (p.InitialTier == Tier.Latent && p.EntrantRank >= ctx.MaxActiveEntrants)
+        {
+            return; // an entrant slot no trial has opened yet (slots open in rank order and never close)
+        }
+
         var (k0, k1) = Streams.Key(ctx.Seed);
         var year = ctx.Year;
-        var n = acc.Trials;
-        var values = acc.Values;
         var quality = 1 + (r.QualitySpread * ((2 * p.Quality) - 1));
+        var n = states.Length;
+        var words = Words(n);
+        var w0 = words.AsSpan(0, n);
+        var w1 = words.AsSpan(n, n);
+        var w2 = words.AsSpan(2 * n, n);
+        var w3 = words.AsSpan(3 * n, n);
+        PhiloxBatch.Fill(k0, k1, (uint)ctx.FirstTrial, agent, (uint)year, 0, w0, w1, w2, w3);
         for (var t = 0; t < states.Length; t++)
         {
             ref var s = ref states[t];
@@ -64,14 +82,14 @@ public static class EnterpriseAgent
                 s.Tier = Tier.Candidate;
                 s.Born = (byte)(year - 1900);
                 s.Revenue = (float)p.Revenue0;
-                values[((int)Metric.Births * n) + t]++;
+                sink.Add(Metric.Births, t, 1);
             }
             else if (s.Tier == Tier.Exited)
             {
                 continue;
             }
 
-            Philox.Block(k0, k1, (uint)(ctx.FirstTrial + t), agent, (uint)year, 0, out var r0, out var r1, out var r2, out var r3);
+            uint r0 = w0[t], r1 = w1[t], r2 = w2[t], r3 = w3[t];
             var tier = s.Tier;
             var ti = tier - Tier.Candidate;
 
@@ -83,7 +101,7 @@ public static class EnterpriseAgent
             if (Philox.ToUnit(r1) < r.ExitRate[ti] * ctx.ExitMultiplier[t])
             {
                 s.Tier = Tier.Exited;
-                values[((int)Metric.Exits * n) + t]++;
+                sink.Add(Metric.Exits, t, 1);
                 continue;
             }
 
@@ -98,12 +116,12 @@ public static class EnterpriseAgent
                     if (u < keep)
                     {
                         s.CertYear = (byte)(year - 2000);
-                        values[((int)Metric.HteRenewed * n) + t]++;
+                        sink.Add(Metric.HteRenewed, t, 1);
                     }
                     else
                     {
                         tier = Tier.Ptsme;
-                        values[((int)Metric.HteLost * n) + t]++;
+                        sink.Add(Metric.HteLost, t, 1);
                     }
                 }
             }
@@ -122,17 +140,17 @@ public static class EnterpriseAgent
                 {
                     tier = Tier.Hte;
                     s.CertYear = (byte)(year - 2000);
-                    values[((int)Metric.NewHte * n) + t]++;
+                    sink.Add(Metric.NewHte, t, 1);
                 }
                 else if (u < pHte + pPtsme)
                 {
                     tier = Tier.Ptsme;
-                    values[((int)Metric.NewPtsme * n) + t]++;
+                    sink.Add(Metric.NewPtsme, t, 1);
                 }
                 else if (u < pHte + pPtsme + pEaglet)
                 {
                     tier = Tier.Eaglet;
-                    values[((int)Metric.NewEaglet * n) + t]++;
+                    sink.Add(Metric.NewEaglet, t, 1);
                 }
             }
 
@@ -143,7 +161,7 @@ public static class EnterpriseAgent
                 if (Philox.ToUnit(r3) < pInst)
                 {
                     s.Institution++;
-                    values[((s.Institution == 1 ? (int)Metric.NewMunicipalRdCentres : (int)Metric.NewRdInst) * n) + t]++;
+                    sink.Add(s.Institution == 1 ? Metric.NewMunicipalRdCentres : Metric.NewRdInst, t, 1);
                 }
             }
 
@@ -156,32 +174,46 @@ public static class EnterpriseAgent
                 Tier.Eaglet => Metric.EagletStock,
                 _ => Metric.CandidateStock,
             };
-            values[((int)stock * n) + t]++;
+            sink.Add(stock, t, 1);
             if (tier >= Tier.Ptsme)
             {
-                values[((int)Metric.ListedFirms * n) + t]++;
+                sink.Add(Metric.ListedFirms, t, 1);
             }
 
             if (tier == Tier.Hte && revenue <= r.SmeMaxRevenue)
             {
-                values[((int)Metric.PtsmeStock * n) + t]++; // an SME-sized HTE keeps its tech-SME listing
+                sink.Add(Metric.PtsmeStock, t, 1); // an SME-sized HTE keeps its tech-SME listing
             }
 
-            values[((int)Metric.RdSpend * n) + t] += Fixed.MillionYuan(revenue * rd);
+            sink.Add(Metric.RdSpend, t, Fixed.MillionYuan(revenue * rd));
             if (revenue >= r.AboveScaleRevenue)
             {
                 var va = Fixed.MillionYuan(revenue * p.VaRatio);
-                values[((int)Metric.AboveScaleVa * n) + t] += va;
+                sink.Add(Metric.AboveScaleVa, t, va);
                 if (p.HighTech)
                 {
-                    values[((int)Metric.HtVa * n) + t] += va;
+                    sink.Add(Metric.HtVa, t, va);
                 }
             }
 
             if (p.HighTech)
             {
-                values[((int)Metric.HtInvest * n) + t] += Fixed.MillionYuan(revenue * p.InvestRatio * ctx.Investment[t]);
+                sink.Add(Metric.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * ctx.Investment[t]));
             }
         }
+    }
+
+    [ThreadStatic]
+    private static uint[]? _words;
+
+    /// <summary>Per-thread scratch for four Philox words per trial (a step is synchronous, so this is safe).</summary>
+    private static uint[] Words(int trials)
+    {
+        if (_words is null || _words.Length < 4 * trials)
+        {
+            _words = new uint[4 * trials];
+        }
+
+        return _words;
     }
 }

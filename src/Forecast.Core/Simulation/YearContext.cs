@@ -22,6 +22,22 @@ public sealed record YearContext(
     int[] ActiveEntrants,
     int[] OpenIncubators)
 {
+    private int _maxActiveEntrants = -1;
+
+    /// <summary>The most entrant slots open in any trial (entrants ranked at or above it sleep in every trial).</summary>
+    public int MaxActiveEntrants
+    {
+        get
+        {
+            if (_maxActiveEntrants < 0)
+            {
+                _maxActiveEntrants = ActiveEntrants.Length == 0 ? 0 : ActiveEntrants.Max(); // benign race: same value
+            }
+
+            return _maxActiveEntrants;
+        }
+    }
+
     public static YearContext Allocate(ulong seed, int year, int firstTrial, int trials) => new(
         seed, year, firstTrial, trials,
         new double[trials], new double[trials], new double[trials], new double[trials], new double[trials],
