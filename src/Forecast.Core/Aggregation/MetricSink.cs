@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Forecast.Model;
 
 namespace Forecast.Aggregation;
@@ -11,6 +12,9 @@ namespace Forecast.Aggregation;
 public interface IMetricSink
 {
     void Add(Metric metric, int trial, long value);
+
+    /// <summary>Adds eight consecutive trials' values, starting at <paramref name="trial"/>.</summary>
+    void Add8(Metric metric, int trial, Vector512<long> values);
 }
 
 /// <summary>Adds into a <see cref="PartialAggregate"/>'s metric-major array.</summary>
@@ -21,6 +25,13 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value) => _values[((int)metric * _trials) + trial] += value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add8(Metric metric, int trial, Vector512<long> values)
+    {
+        var row = _values.AsSpan(((int)metric * _trials) + trial, 8);
+        (Vector512.Create<long>(row) + values).CopyTo(row);
+    }
 }
 
 /// <summary>Drops every contribution (for measuring the simulation without its reduction).</summary>
@@ -28,6 +39,11 @@ public readonly struct DiscardSink : IMetricSink
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add8(Metric metric, int trial, Vector512<long> values)
     {
     }
 }

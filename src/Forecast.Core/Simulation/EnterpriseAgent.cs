@@ -52,6 +52,14 @@ public static class EnterpriseAgent
 
     /// <summary>Steps every trial of the batch, adding contributions into <paramref name="sink"/>.</summary>
     public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink)
+        where TSink : struct, IMetricSink =>
+        Step(p, agent, states, ctx, r, ref sink, PhiloxBatch.Best);
+
+    /// <summary>
+    /// Steps every trial with the given instruction set: AVX-512 runs eight trials per step in
+    /// <see cref="EnterpriseKernel512"/> (the scalar loop takes the tail); every path gives the same bits.
+    /// </summary>
+    public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink, VectorPath path)
         where TSink : struct, IMetricSink
     {
         if (p.InitialTier == Tier.Latent && p.EntrantRank >= ctx.MaxActiveEntrants)
@@ -68,8 +76,11 @@ public static class EnterpriseAgent
         var w1 = words.AsSpan(n, n);
         var w2 = words.AsSpan(2 * n, n);
         var w3 = words.AsSpan(3 * n, n);
-        PhiloxBatch.Fill(k0, k1, (uint)ctx.FirstTrial, agent, (uint)year, 0, w0, w1, w2, w3);
-        for (var t = 0; t < states.Length; t++)
+        PhiloxBatch.Fill(path, k0, k1, (uint)ctx.FirstTrial, agent, (uint)year, 0, w0, w1, w2, w3);
+        var start = path == VectorPath.Avx512 && EnterpriseKernel512.IsSupported
+            ? EnterpriseKernel512.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink)
+            : 0;
+        for (var t = start; t < states.Length; t++)
         {
             ref var s = ref states[t];
             if (s.Tier == Tier.Latent)

@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Forecast.Aggregation;
+using Forecast.Model;
+
+namespace Forecast.Simulation;
+
+/// <summary>
+/// The enterprise step of <see cref="EnterpriseAgent"/>, eight trials at a time with AVX-512:
+/// branches become lane masks, counts are added as masks, money is rounded per lane exactly as the
+/// scalar code rounds it. Every floating-point expression is evaluated in the scalar code's order,
+/// so the two give the same bits (tests compare them on whole runs).
+/// </summary>
+internal static class EnterpriseKernel512
+{
+    public static bool IsSupported => Avx512F.IsSupported && Avx512DQ.IsSupported;
+
+    /// <summary>Steps trials [0, 8k) and returns 8k, the first trial left to the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Step<TSink>(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r, double quality,
+        ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3, ref TSink sink)
+        where TSink : struct, IMetricSink
+    {
+        var n = states.Length & ~7;
+        var raw = MemoryMarshal.Cast<EnterpriseState, ulong>(states);
+        var year = ctx.Year;
+
+        var byteMask = Vector512.Create(0xFFUL);
+        var one = Vector512.Create(1L);
+        var tCandidate = Vector512.Create((long)Tier.Candidate);
+        var tEaglet = Vector512.Create((long)Tier.Eaglet);
+        var tPtsme = Vector512.Create((long)Tier.Ptsme);
+        var tHte = Vector512.Create((long)Tier.Hte);
+        var tExited = Vector512.Create((long)Tier.Exited);
+        var rank = Vector512.Create((long)p.EntrantRank);
+        var bornNow = Vector512.Create((long)(year - 1900));
+        var certNow = Vector512.Create((long)(year - 2000));
+        var certAgeLimit = Vector512.Create((long)r.CertificateYears);
+        var yearV = Vector512.Create((long)year);
+        var rev0 = Vector512.Create((double)(float)p.Revenue0);
+        var beta = Vector512.Create(r.FirmGrowthBeta);
+        var premium = Vector512.Create(r.HteGrowthPremium);
+        var noise = Vector512.Create(r.FirmNoise);
+        var two = Vector512.Create(2.0);
+        var oneD = Vector512.Create(1.0);
+        var zeroD = Vector512<double>.Zero;
+        var half = Vector512.Create(0.5);
+        var scale32 = Vector512.Create(1.0 / 4294967296.0);
+        var minRevenue = Vector512.Create(0.01);
+        var million = Vector512.Create(1e6);
+        var rdIntensity = Vector512.Create(p.RdIntensity);
+        var q = Vector512.Create(quality);
+        var keep1 = Vector512.Create(1 - r.HteRenewalLoss);
+        var passIneligible = Vector512.Create(r.HtePassIneligible);
+        var passRate = Vector512.Create(r.HtePassRate);
+        var passCap = Vector512.Create(0.98);
+        var listE = Vector512.Create(r.PtsmeListingEaglet);
+        var listC = Vector512.Create(r.PtsmeListingCandidate);
+        var eagletP = Vector512.Create(r.EagletListing * quality);
+        var eagletMaxAge = Vector512.Create(r.EagletMaxAge);
+        var eagletMaxRevenue = Vector512.Create(r.EagletMaxRevenue);
+        var rdSmall = Vector512.Create(r.RdThresholdSmall);
+        var rdMedium = Vector512.Create(r.RdThresholdMedium);
+        var rdLarge = Vector512.Create(r.RdThresholdLarge);
+        var mediumRevenue = Vector512.Create(r.MediumRevenue);
+        var largeRevenue = Vector512.Create(r.LargeRevenue);
+        var hteFactor = Vector512.Create(r.InstitutionHteFactor);
+        var smeMax = Vector512.Create(r.SmeMaxRevenue);
+        var aboveScale = Vector512.Create(r.AboveScaleRevenue);
+        var vaRatio = Vector512.Create(p.VaRatio);
+        var investRatio = Vector512.Create(p.InvestRatio);
+        var highTech = p.HighTech;
+        var inst4 = Vector512.Create(4L);
+        double e0 = r.ExitRate[0], e1 = r.ExitRate[1], e2 = r.ExitRate[2], e3 = r.ExitRate[3];
+        double a0 = r.HteApply[0], a1 = r.HteApply[1], a2 = r.HteApply[2];
+        double i0 = r.InstitutionUpgrade[0], i1 = r.InstitutionUpgrade[1], i2 = r.InstitutionUpgrade[2], i3 = r.InstitutionUpgrade[3];
+
+        for (var t = 0; t < n; t += 8)
+        {
+            var v = Vector512.Create<ulong>(raw.Slice(t, 8));
+            var tier = (v & byteMask).AsInt64();
+            var inst = ((v >> 8) & byteMask).AsInt64();
+            var cert = ((v >> 16) & byteMask).AsInt64();
+            var born = ((v >> 24) & byteMask).AsInt64();
+            var revenueOld = Avx512F.ConvertToVector512Double(Avx512F.ConvertToVector256UInt32(v >> 32).AsSingle());
+
+            // Entrants whose slot opened this year become candidates (and step at once).
+            var latent = Vector512.Equals(tier, Vector512<long>.Zero);
+            if (latent != Vector512<long>.Zero)
+            {
+                var open = Avx512F.ConvertToVector512Int64(Vector256.Create<int>(ctx.ActiveEntrants.AsSpan(t, 8)));
+                var born8 = latent & Vector512.LessThan(rank, open);
+                tier = Vector512.ConditionalSelect(born8, tCandidate, tier);
+                born = Vector512.ConditionalSelect(born8, bornNow, born);
+                revenueOld = Vector512.ConditionalSelect(born8.AsDouble(), rev0, revenueOld);
+                sink.Add8(Metric.Births, t, born8 & one);
+            }
+
+            var live = Vector512.GreaterThanOrEqual(tier, tCandidate);
+            if (live == Vector512<long>.Zero)
+            {
+                Store(raw, t, tier, inst, cert, born, revenueOld);
+                continue;
+            }
+
+            var u0 = Unit(w0, t, half, scale32);
+            var u1 = Unit(w1, t, half, scale32);
+            var u = Unit(w2, t, half, scale32);
+            var u3 = Unit(w3, t, half, scale32);
+            var isHte = Vector512.Equals(tier, tHte);
+            var isPtsme = Vector512.Equals(tier, tPtsme);
+            var isEaglet = Vector512.Equals(tier, tEaglet);
+            var isCandidate = Vector512.Equals(tier, tCandidate);
+
+            var gdp = Vector512.Create<double>(ctx.GdpGrowth.AsSpan(t, 8));
+            var growth = (beta * gdp) + Vector512.ConditionalSelect(isHte.AsDouble(), premium, zeroD) + (noise * ((two * u0) - oneD));
+            var revenue = Vector512.Max(revenueOld * (oneD + growth), minRevenue);
+
+            var exitRate = Pick(isCandidate, e0, isEaglet, e1, isPtsme, e2, e3);
+            var exits = live & Vector512.LessThan(u1, exitRate * Vector512.Create<double>(ctx.ExitMultiplier.AsSpan(t, 8))).AsInt64();
+            var cont = live & ~exits;
+
+            var rd = rdIntensity * Vector512.Create<double>(ctx.RdIntensity.AsSpan(t, 8));
+            var threshold = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(revenue, mediumRevenue), rdSmall,
+                Vector512.ConditionalSelect(Vector512.LessThanOrEqual(revenue, largeRevenue), rdMedium, rdLarge));
+            var eligibleFactor = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(rd, threshold), oneD, passIneligible);
+
+            // HTE: re-application when the certificate has run its years.
+            var due = isHte & Vector512.GreaterThanOrEqual(yearV - (Vector512.Create(2000L) + cert), certAgeLimit);
+            var kept = Vector512.LessThan(u, keep1 * eligibleFactor).AsInt64();
+            var renewed = cont & due & kept;
+            var lost = cont & due & ~kept;
+
+            // Others: HTE application, tech-SME listing, Eaglet naming, in that order of the uniform.
+            var pass = Vector512.Min(passCap, passRate * Vector512.Create<double>(ctx.HtePass.AsSpan(t, 8))) * eligibleFactor;
+            var apply = Pick(isCandidate, a0, isEaglet, a1, isPtsme, a2, 0);
+            var pHte = apply * Vector512.Create<double>(ctx.HteApply.AsSpan(t, 8)) * q * pass;
+            var listing = Vector512.ConditionalSelect(isEaglet.AsDouble(), listE, listC);
+            var pPtsme = Vector512.ConditionalSelect(isPtsme.AsDouble(), zeroD, listing * Vector512.Create<double>(ctx.PtsmeListing.AsSpan(t, 8)) * q);
+            var age = Vector512.ConvertToDouble(yearV - (Vector512.Create(1900L) + born));
+            var eagletEligible = isCandidate
+                & Vector512.LessThanOrEqual(age, eagletMaxAge).AsInt64()
+                & Vector512.LessThanOrEqual(revenue, eagletMaxRevenue).AsInt64()
+                & Vector512.GreaterThanOrEqual(rd, rdSmall).AsInt64();
+            var pEaglet = Vector512.ConditionalSelect(eagletEligible.AsDouble(), eagletP, zeroD);
+            var climbing = cont & ~isHte;
+            var toHte = climbing & Vector512.LessThan(u, pHte).AsInt64();
+            var hteOrPtsme = pHte + pPtsme;
+            var toPtsme = climbing & ~toHte & Vector512.LessThan(u, hteOrPtsme).AsInt64();
+            var toEaglet = climbing & ~toHte & ~toPtsme & Vector512.LessThan(u, hteOrPtsme + pEaglet).AsInt64();
+
+            var newTier = Vector512.ConditionalSelect(toHte, tHte,
+                Vector512.ConditionalSelect(toPtsme | lost, tPtsme,
+                Vector512.ConditionalSelect(toEaglet, tEaglet, tier)));
+            var newCert = Vector512.ConditionalSelect(renewed | toHte, certNow, cert);
+
+            // R&D institutions: listed firms found or upgrade one level.
+            var newIsHte = Vector512.Equals(newTier, tHte);
+            var listed = cont & Vector512.GreaterThanOrEqual(newTier, tPtsme);
+            var instRate = Pick(Vector512.Equals(inst, Vector512<long>.Zero), i0, Vector512.Equals(inst, one), i1,
+                Vector512.Equals(inst, Vector512.Create(2L)), i2, i3);
+            var pInst = instRate * Vector512.Create<double>(ctx.RdInstitution.AsSpan(t, 8)) * q
+                * Vector512.ConditionalSelect(newIsHte.AsDouble(), hteFactor, oneD);
+            var up = listed & Vector512.LessThan(inst, inst4) & Vector512.LessThan(u3, pInst).AsInt64();
+            var newInst = inst + (up & one);
+
+            Store(raw, t,
+                Vector512.ConditionalSelect(exits, tExited, Vector512.ConditionalSelect(cont, newTier, tier)),
+                Vector512.ConditionalSelect(cont, newInst, inst),
+                Vector512.ConditionalSelect(cont, newCert, cert),
+                born,
+                Vector512.ConditionalSelect(cont.AsDouble(), revenue, revenueOld));
+
+            sink.Add8(Metric.Exits, t, exits & one);
+            sink.Add8(Metric.HteRenewed, t, renewed & one);
+            sink.Add8(Metric.HteLost, t, lost & one);
+            sink.Add8(Metric.NewHte, t, toHte & one);
+            sink.Add8(Metric.NewPtsme, t, toPtsme & one);
+            sink.Add8(Metric.NewEaglet, t, toEaglet & one);
+            sink.Add8(Metric.NewMunicipalRdCentres, t, up & Vector512.Equals(newInst, one) & one);
+            sink.Add8(Metric.NewRdInst, t, up & Vector512.GreaterThan(newInst, one) & one);
+            sink.Add8(Metric.HteStock, t, cont & newIsHte & one);
+            sink.Add8(Metric.PtsmeStock, t, ((cont & Vector512.Equals(newTier, tPtsme)) | (cont & newIsHte & Vector512.LessThanOrEqual(revenue, smeMax).AsInt64())) & one);
+            sink.Add8(Metric.EagletStock, t, cont & Vector512.Equals(newTier, tEaglet) & one);
+            sink.Add8(Metric.CandidateStock, t, cont & Vector512.Equals(newTier, tCandidate) & one);
+            sink.Add8(Metric.ListedFirms, t, listed & one);
+            sink.Add8(Metric.RdSpend, t, cont & Money(revenue * rd, million, half));
+            var above = cont & Vector512.GreaterThanOrEqual(revenue, aboveScale).AsInt64();
+            var va = above & Money(revenue * vaRatio, million, half);
+            sink.Add8(Metric.AboveScaleVa, t, va);
+            if (highTech)
+            {
+                sink.Add8(Metric.HtVa, t, va);
+                sink.Add8(Metric.HtInvest, t, cont & Money(revenue * investRatio * Vector512.Create<double>(ctx.Investment.AsSpan(t, 8)), million, half));
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>(r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Unit(ReadOnlySpan<uint> words, int t, Vector512<double> half, Vector512<double> scale) =>
+        (Vector512.ConvertToDouble(Avx512F.ConvertToVector512UInt64(Vector256.Create<uint>(words.Slice(t, 8)))) + half) * scale;
+
+    /// <summary><see cref="Fixed.MillionYuan"/> per lane: (long)(x * 1e6 + 0.5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Money(Vector512<double> millions, Vector512<double> million, Vector512<double> half) =>
+        Vector512.ConvertToInt64((millions * million) + half);
+
+    /// <summary>Per lane: a where ma, else b where mb, else c where mc, else d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Pick(Vector512<long> ma, double a, Vector512<long> mb, double b, Vector512<long> mc, double c, double d) =>
+        Vector512.ConditionalSelect(ma.AsDouble(), Vector512.Create(a),
+            Vector512.ConditionalSelect(mb.AsDouble(), Vector512.Create(b),
+            Vector512.ConditionalSelect(mc.AsDouble(), Vector512.Create(c), Vector512.Create(d))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Span<ulong> raw, int t, Vector512<long> tier, Vector512<long> inst, Vector512<long> cert, Vector512<long> born, Vector512<double> revenue)
+    {
+        var bits = Avx512F.ConvertToVector512UInt64(Avx512F.ConvertToVector256Single(revenue).AsUInt32());
+        var packed = tier.AsUInt64() | (inst.AsUInt64() << 8) | (cert.AsUInt64() << 16) | (born.AsUInt64() << 24) | (bits << 32);
+        packed.CopyTo(raw.Slice(t, 8));
+    }
+}
