@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Forecast.Model;
 
@@ -11,6 +12,9 @@ namespace Forecast.Aggregation;
 /// </summary>
 public interface IMetricSink
 {
+    /// <summary>Trials the sink holds; kernels check their batch fits before adding unchecked.</summary>
+    int Trials { get; }
+
     void Add(Metric metric, int trial, long value);
 
     /// <summary>Adds eight consecutive trials' values, starting at <paramref name="trial"/>.</summary>
@@ -23,20 +27,26 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
     private readonly long[] _values = partial.Values;
     private readonly int _trials = partial.Trials;
 
+    public int Trials => _trials;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value) => _values[((int)metric * _trials) + trial] += value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add8(Metric metric, int trial, Vector512<long> values)
     {
-        var row = _values.AsSpan(((int)metric * _trials) + trial, 8);
-        (Vector512.Create<long>(row) + values).CopyTo(row);
+        // The kernel only passes trial + 8 <= trials, so the row slice is in bounds.
+        var offset = (nuint)(((int)metric * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
+        (Vector512.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
     }
 }
 
 /// <summary>Drops every contribution (for measuring the simulation without its reduction).</summary>
 public readonly struct DiscardSink : IMetricSink
 {
+    public int Trials => int.MaxValue;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value)
     {

@@ -24,6 +24,14 @@ internal static class EnterpriseKernel512
         where TSink : struct, IMetricSink
     {
         var n = states.Length & ~7;
+        if (sink.Trials < states.Length || ctx.Trials < states.Length || ctx.GdpGrowth.Length < states.Length
+            || ctx.ExitMultiplier.Length < states.Length || ctx.RdIntensity.Length < states.Length || ctx.HtePass.Length < states.Length
+            || ctx.HteApply.Length < states.Length || ctx.PtsmeListing.Length < states.Length || ctx.RdInstitution.Length < states.Length
+            || ctx.Investment.Length < states.Length || ctx.ActiveEntrants.Length < states.Length)
+        {
+            throw new ArgumentException("the batch is larger than the year context or the sink");
+        }
+
         var raw = MemoryMarshal.Cast<EnterpriseState, ulong>(states);
         var year = ctx.Year;
 
@@ -114,15 +122,15 @@ internal static class EnterpriseKernel512
             var isEaglet = Vector512.Equals(tier, tEaglet);
             var isCandidate = Vector512.Equals(tier, tCandidate);
 
-            var gdp = Vector512.Create<double>(ctx.GdpGrowth.AsSpan(t, 8));
+            var gdp = Load(ctx.GdpGrowth, t);
             var growth = (beta * gdp) + Vector512.ConditionalSelect(isHte.AsDouble(), premium, zeroD) + (noise * ((two * u0) - oneD));
             var revenue = Vector512.Max(revenueOld * (oneD + growth), minRevenue);
 
             var exitRate = Pick(isCandidate, e0, isEaglet, e1, isPtsme, e2, e3);
-            var exits = live & Vector512.LessThan(u1, exitRate * Vector512.Create<double>(ctx.ExitMultiplier.AsSpan(t, 8))).AsInt64();
+            var exits = live & Vector512.LessThan(u1, exitRate * Load(ctx.ExitMultiplier, t)).AsInt64();
             var cont = live & ~exits;
 
-            var rd = rdIntensity * Vector512.Create<double>(ctx.RdIntensity.AsSpan(t, 8));
+            var rd = rdIntensity * Load(ctx.RdIntensity, t);
             var threshold = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(revenue, mediumRevenue), rdSmall,
                 Vector512.ConditionalSelect(Vector512.LessThanOrEqual(revenue, largeRevenue), rdMedium, rdLarge));
             var eligibleFactor = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(rd, threshold), oneD, passIneligible);
@@ -134,11 +142,11 @@ internal static class EnterpriseKernel512
             var lost = cont & due & ~kept;
 
             // Others: HTE application, tech-SME listing, Eaglet naming, in that order of the uniform.
-            var pass = Vector512.Min(passCap, passRate * Vector512.Create<double>(ctx.HtePass.AsSpan(t, 8))) * eligibleFactor;
+            var pass = Vector512.Min(passCap, passRate * Load(ctx.HtePass, t)) * eligibleFactor;
             var apply = Pick(isCandidate, a0, isEaglet, a1, isPtsme, a2, 0);
-            var pHte = apply * Vector512.Create<double>(ctx.HteApply.AsSpan(t, 8)) * q * pass;
+            var pHte = apply * Load(ctx.HteApply, t) * q * pass;
             var listing = Vector512.ConditionalSelect(isEaglet.AsDouble(), listE, listC);
-            var pPtsme = Vector512.ConditionalSelect(isPtsme.AsDouble(), zeroD, listing * Vector512.Create<double>(ctx.PtsmeListing.AsSpan(t, 8)) * q);
+            var pPtsme = Vector512.ConditionalSelect(isPtsme.AsDouble(), zeroD, listing * Load(ctx.PtsmeListing, t) * q);
             var age = Vector512.ConvertToDouble(yearV - (Vector512.Create(1900L) + born));
             var eagletEligible = isCandidate
                 & Vector512.LessThanOrEqual(age, eagletMaxAge).AsInt64()
@@ -161,7 +169,7 @@ internal static class EnterpriseKernel512
             var listed = cont & Vector512.GreaterThanOrEqual(newTier, tPtsme);
             var instRate = Pick(Vector512.Equals(inst, Vector512<long>.Zero), i0, Vector512.Equals(inst, one), i1,
                 Vector512.Equals(inst, Vector512.Create(2L)), i2, i3);
-            var pInst = instRate * Vector512.Create<double>(ctx.RdInstitution.AsSpan(t, 8)) * q
+            var pInst = instRate * Load(ctx.RdInstitution, t) * q
                 * Vector512.ConditionalSelect(newIsHte.AsDouble(), hteFactor, oneD);
             var up = listed & Vector512.LessThan(inst, inst4) & Vector512.LessThan(u3, pInst).AsInt64();
             var newInst = inst + (up & one);
@@ -193,12 +201,17 @@ internal static class EnterpriseKernel512
             if (highTech)
             {
                 sink.Add8(Metric.HtVa, t, va);
-                sink.Add8(Metric.HtInvest, t, cont & Money(revenue * investRatio * Vector512.Create<double>(ctx.Investment.AsSpan(t, 8)), million, half));
+                sink.Add8(Metric.HtInvest, t, cont & Money(revenue * investRatio * Load(ctx.Investment, t), million, half));
             }
         }
 
         return n;
     }
+
+    /// <summary>Eight doubles from t on; Step checked every context array holds the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Load(double[] values, int t) =>
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)t);
 
     /// <summary>(r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
