@@ -11,14 +11,16 @@ namespace Forecast.Grains;
 [PreferLocalPlacement]
 public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) : Grain, IEnterpriseGrain
 {
+    private int _agent = -1;
+    private SimulationModel? _model; // a grain belongs to one run (its key holds the run id), so one model
     private EnterpriseState[] _states = [];
     private int _batchFirstTrial = -1;
 
     public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
     {
         var (spec, ctx, poolId, firstYear) = request.Value;
-        var model = models.Get(spec);
-        var agent = (int)this.GetPrimaryKeyLong(out _);
+        var model = _model ??= models.Get(spec);
+        var agent = _agent >= 0 ? _agent : (_agent = (int)this.GetPrimaryKeyLong(out _));
         var profile = model.Population.Enterprises[agent];
         if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
         {
@@ -45,14 +47,16 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
 [PreferLocalPlacement]
 public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : Grain, IIncubatorGrain
 {
+    private int _slot = -1;
+    private SimulationModel? _model;
     private IncubatorState[] _states = [];
     private int _batchFirstTrial = -1;
 
     public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
     {
         var (spec, ctx, poolId, firstYear) = request.Value;
-        var model = models.Get(spec);
-        var slot = (int)this.GetPrimaryKeyLong(out _);
+        var model = _model ??= models.Get(spec);
+        var slot = _slot >= 0 ? _slot : (_slot = (int)this.GetPrimaryKeyLong(out _));
         if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
         {
             if (!firstYear)

@@ -8,8 +8,11 @@ namespace Forecast.Grains;
 /// (placed on this silo), which add into the silo-local partial pool, and returns the merged pool.
 /// Key: "{runId}/{shard}".
 /// </summary>
-public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain
+[SiloIndexPlacement]
+public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
 {
+    public Task<string> Silo() => Task.FromResult(RuntimeIdentity);
+
     public async Task<PartialAggregate> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context)
     {
         var run = spec.Value;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Forecast.Aggregation;
 using Forecast.Simulation;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 
 namespace Forecast.Grains;
 
@@ -117,6 +118,9 @@ public sealed class LocalPartials
 public static class ForecastGrainsExtensions
 {
     /// <summary>Registers what Forecast's grains need on a silo.</summary>
-    public static IServiceCollection AddForecastGrains(this IServiceCollection services) =>
-        services.AddSingleton<ModelCache>().AddSingleton<LocalPartials>();
+    public static IServiceCollection AddForecastGrains(this IServiceCollection services)
+    {
+        services.AddPlacementDirector<SiloIndexPlacement, SiloIndexPlacementDirector>();
+        return services.AddSingleton<ModelCache>().AddSingleton<LocalPartials>();
+    }
 }
