@@ -20,7 +20,8 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var model = models.Get(run);
         var shard = int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1));
         var runKey = run.RunId.ToString("N");
-        var pool = partials.Open(ctx.Trials);
+        // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
+        var pool = run.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
         var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
 
         var calls = new List<Task<PartialAggregate?>>();
@@ -43,7 +44,8 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         }
         finally
         {
-            merged = partials.Close(pool); // close even on failure, so the pool does not leak
+            // Close even on failure, so the pool does not leak.
+            merged = run.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
         }
 
         foreach (var own in results.OfType<PartialAggregate>())
