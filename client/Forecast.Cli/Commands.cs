@@ -17,11 +17,28 @@ public static class Commands
     public const int Failed = 1;
     public const int BadInput = 2;
     public const int MaxTrials = 10_000_000;
+    public const int DefaultMaxTrials = 200_000;
 
     private static readonly Option<int> Trials = new("--trials")
     {
         Description = $"Monte Carlo trials (1..{MaxTrials:N0})",
         DefaultValueFactory = _ => 10_000,
+    };
+
+    private static readonly Option<double?> Precision = new("--precision")
+    {
+        Description = "adaptive trials: add batches until every target's (and each year's joint) 95% interval half-width is at most this, in (0, 0.5]; --trials is then ignored",
+    };
+
+    private static readonly Option<int> MaxTrialsOption = new("--max-trials")
+    {
+        Description = $"cap on the trials of an adaptive (--precision) run (1..{MaxTrials:N0})",
+        DefaultValueFactory = _ => DefaultMaxTrials,
+    };
+
+    private static readonly Option<bool> NoSiloAggregation = new("--no-silo-aggregation")
+    {
+        Description = "agents return their own partials to their shard instead of adding into their silo's pool (Orleans engine only)",
     };
 
     private static readonly Option<ulong> Seed = new("--seed")
@@ -54,8 +71,8 @@ public static class Commands
 
     private static readonly Option<int> Shards = new("--shards")
     {
-        Description = "shard grains the agents are split over",
-        DefaultValueFactory = _ => 4,
+        Description = "shard grains the agents are split over (0: one per active silo)",
+        DefaultValueFactory = _ => 0,
     };
 
     private static readonly Option<string> EngineKind = new("--engine")
@@ -91,22 +108,46 @@ public static class Commands
     {
         var command = new Command("run", "Forecast every target: probability of being met, with a 95% Wilson interval, and indicators by year.")
         {
-            Trials, Seed, ScenarioFile, Out, Connect, ClusterId, Batch, Shards, EngineKind, Seeds,
+            Trials, Precision, MaxTrialsOption, Seed, ScenarioFile, Out, Connect, ClusterId, Batch, Shards, NoSiloAggregation, EngineKind, Seeds,
         };
         command.SetAction((parse, cancel) => Guarded(async () =>
         {
             var settings = Settings.From(parse);
+            var adaptive = AdaptiveSettings.From(parse);
             var inputs = ModelInputs.Read(settings.SeedsDir, parse.GetValue(ScenarioFile));
             var model = SimulationModel.Build(inputs);
             ResultWriter.EnsureWritable(settings.OutDir);
             var clock = Stopwatch.StartNew();
             await using var engine = await settings.OpenEngine(cancel);
-            var table = await Report.WithProgress($"{model.Parameters.ScenarioName}: {settings.Trials:N0} trials on {engine.Name}",
-                p => engine.Run(inputs, model, settings.Seed, settings.Trials, settings.Batch, p, cancel));
+            var request = new RunRequest(settings.Seed, settings.Trials, settings.Batch, adaptive?.Precision ?? 0, adaptive?.MaxTrials ?? 0,
+                SiloAggregation: !parse.GetValue(NoSiloAggregation));
+            var shape = adaptive is null
+                ? $"{settings.Trials:N0} trials"
+                : string.Create(CultureInfo.InvariantCulture, $"trials until every 95% half-width <= {adaptive.Precision:0.####} (at most {adaptive.MaxTrials:N0})");
+            var table = await Report.WithProgress($"{model.Parameters.ScenarioName}: {shape} on {engine.Name}", adaptive is not null,
+                p => engine.Run(inputs, model, request, p, cancel));
             var result = Finaliser.Summarise(model, table, settings.Seed);
+            var info = settings.RunInfo(engine.Name, clock.Elapsed, inputs, engine.ShardsUsed);
+            info["trials"] = table.Trials.ToString(CultureInfo.InvariantCulture);
+            info["silo-aggregation"] = request.SiloAggregation ? "true" : "false";
+            double? widest = null;
+            if (adaptive is not null)
+            {
+                widest = AdaptiveStopping.WidestHalfWidth(model, table, table.Trials);
+                info["precision"] = adaptive.Precision.ToString("R", CultureInfo.InvariantCulture);
+                info["max-trials"] = adaptive.MaxTrials.ToString(CultureInfo.InvariantCulture);
+                info["widest-half-width"] = widest.Value.ToString("R", CultureInfo.InvariantCulture);
+                info["stopped-by"] = widest <= adaptive.Precision ? "precision" : "max-trials";
+            }
+
             var files = ResultWriter.WriteForecast(settings.OutDir, result);
-            ResultWriter.WriteRunInfo(settings.OutDir, settings.RunInfo(engine.Name, clock.Elapsed, inputs));
+            ResultWriter.WriteRunInfo(settings.OutDir, info);
             Report.Forecast(result);
+            if (adaptive is not null)
+            {
+                Report.Adaptive(table.Trials, adaptive.Precision, widest!.Value, adaptive.MaxTrials);
+            }
+
             AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {clock.Elapsed.TotalSeconds:F1} s[/]");
             return Ok;
         }));
@@ -131,10 +172,11 @@ public static class Commands
             ResultWriter.EnsureWritable(settings.OutDir);
             var clock = Stopwatch.StartNew();
             await using var engine = await settings.OpenEngine(cancel);
-            var a = await Report.WithProgress($"{modelA.Parameters.ScenarioName}: {settings.Trials:N0} trials",
-                p => engine.Run(inputsA, modelA, settings.Seed, settings.Trials, settings.Batch, p, cancel));
-            var b = await Report.WithProgress($"{modelB.Parameters.ScenarioName}: {settings.Trials:N0} trials",
-                p => engine.Run(inputsB, modelB, settings.Seed, settings.Trials, settings.Batch, p, cancel));
+            var request = new RunRequest(settings.Seed, settings.Trials, settings.Batch);
+            var a = await Report.WithProgress($"{modelA.Parameters.ScenarioName}: {settings.Trials:N0} trials", adaptive: false,
+                p => engine.Run(inputsA, modelA, request, p, cancel));
+            var b = await Report.WithProgress($"{modelB.Parameters.ScenarioName}: {settings.Trials:N0} trials", adaptive: false,
+                p => engine.Run(inputsB, modelB, request, p, cancel));
             var comparison = ComparisonResult.Compare(modelA, a, modelB, b, settings.Seed);
             var files = ResultWriter.WriteComparison(settings.OutDir, comparison);
             Report.Comparison(comparison);
@@ -228,9 +270,9 @@ public static class Commands
             }
 
             var shards = parse.GetValue(Commands.Shards);
-            if (shards is < 1 or > 1024)
+            if (shards is < 0 or > 1024)
             {
-                throw new InputException("command line", "--shards", null, $"{shards} is not allowed; use 1..1024");
+                throw new InputException("command line", "--shards", null, $"{shards} is not allowed; use 1..1024, or 0 for one shard per active silo");
             }
 
             var engine = parse.GetValue(EngineKind)!;
@@ -270,7 +312,7 @@ public static class Commands
             return await Cli.Engine.Orleans.Connect(gateway, Cluster, ShardCount, cancel);
         }
 
-        public Dictionary<string, string> RunInfo(string engine, TimeSpan elapsed, ModelInputs inputs) => new()
+        public Dictionary<string, string> RunInfo(string engine, TimeSpan elapsed, ModelInputs inputs, int? shardsUsed) => new()
         {
             ["engine"] = engine,
             ["host"] = Environment.MachineName,
@@ -279,7 +321,38 @@ public static class Commands
             ["processors"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
             ["scenario-file"] = inputs.ScenarioName,
             ["batch"] = Batch.ToString(CultureInfo.InvariantCulture),
-            ["shards"] = ShardCount.ToString(CultureInfo.InvariantCulture),
+            ["shards"] = (shardsUsed ?? ShardCount).ToString(CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>An adaptive run's options: --precision in (0, 0.5] and --max-trials; null without --precision.</summary>
+    private sealed record AdaptiveSettings(double Precision, int MaxTrials)
+    {
+        public static AdaptiveSettings? From(ParseResult parse)
+        {
+            var maxTrials = parse.GetValue(MaxTrialsOption);
+            if (maxTrials is < 1 or > Commands.MaxTrials)
+            {
+                throw new InputException("command line", "--max-trials", null, $"{maxTrials} is not allowed; use 1..{Commands.MaxTrials}");
+            }
+
+            if (parse.GetValue(Commands.Precision) is not { } precision)
+            {
+                return null;
+            }
+
+            if (!(precision is > 0 and <= AdaptiveStopping.MaxPrecision))
+            {
+                throw new InputException("command line", "--precision", null,
+                    string.Create(CultureInfo.InvariantCulture, $"{precision} is not allowed; use a 95% interval half-width in (0, 0.5], for example 0.01"));
+            }
+
+            if (parse.GetResult(Commands.Trials) is { Implicit: false })
+            {
+                Console.Error.WriteLine("forecast: --trials is ignored with --precision (the run stops on precision or at --max-trials)");
+            }
+
+            return new AdaptiveSettings(precision, maxTrials);
+        }
     }
 }

@@ -10,24 +10,48 @@ using Orleans.Configuration;
 
 namespace Forecast.Cli;
 
+/// <summary>
+/// What to run: <see cref="Trials"/> trials, or, when <see cref="Precision"/> is above 0, batches
+/// until every target and joint 95% Wilson half-width is at most <see cref="Precision"/> or
+/// <see cref="MaxTrials"/> trials are done. <see cref="SiloAggregation"/> matters on Orleans only.
+/// </summary>
+public sealed record RunRequest(ulong Seed, int Trials, int Batch, double Precision = 0, int MaxTrials = 0, bool SiloAggregation = true)
+{
+    public bool Adaptive => Precision > 0;
+}
+
 /// <summary>Where a simulation runs: an embedded silo (default), a running silo, or no Orleans at all.</summary>
 public abstract class Engine : IAsyncDisposable
 {
     public abstract string Name { get; }
 
-    public abstract Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, ulong seed, int trials, int batch,
-        IProgress<double> progress, CancellationToken cancellation);
+    /// <summary>Shard grains the last run used (resolved from "one per active silo"), or null without Orleans.</summary>
+    public int? ShardsUsed { get; protected set; }
+
+    public abstract Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, RunRequest request,
+        IProgress<TrialProgress> progress, CancellationToken cancellation);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Passes a fraction on at once (the caller's <see cref="Progress{T}"/> does the marshalling).</summary>
+    private sealed class Relay(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 
     /// <summary>The pure simulation in this process (for comparison and benchmarks).</summary>
     public sealed class Local : Engine
     {
         public override string Name => "local (no Orleans)";
 
-        public override Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, ulong seed, int trials, int batch,
-            IProgress<double> progress, CancellationToken cancellation) =>
-            Task.Run(() => LocalEngine.Run(model, seed, trials, batch, progress, cancellation), cancellation);
+        public override Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, RunRequest request,
+            IProgress<TrialProgress> progress, CancellationToken cancellation) =>
+            Task.Run(
+                () => request.Adaptive
+                    ? LocalEngine.RunAdaptive(model, request.Seed, request.Precision, request.MaxTrials, request.Batch, progress, cancellation)
+                    : LocalEngine.Run(model, request.Seed, request.Trials, request.Batch,
+                        new Relay(f => progress.Report(new TrialProgress((int)(f * request.Trials), f, 0))), cancellation),
+                cancellation);
     }
 
     /// <summary>Grains on a cluster reached through <see cref="IClusterClient"/>.</summary>
@@ -84,25 +108,28 @@ public abstract class Engine : IAsyncDisposable
             return new Orleans(host, $"silo at {gateway}", shards);
         }
 
-        public override async Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, ulong seed, int trials, int batch,
-            IProgress<double> progress, CancellationToken cancellation)
+        public override async Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, RunRequest request,
+            IProgress<TrialProgress> progress, CancellationToken cancellation)
         {
-            var spec = new RunSpec(Guid.NewGuid(), inputs, seed, trials, batch, _shards);
+            var spec = new RunSpec(Guid.NewGuid(), inputs, request.Seed, request.Trials, request.Batch, _shards,
+                request.Precision, request.MaxTrials, request.SiloAggregation);
             var coordinator = _client.GetGrain<ICoordinatorGrain>(spec.RunId);
             var status = await coordinator.Start(spec);
             while (status.State == "running")
             {
-                progress.Report(status.Fraction);
+                progress.Report(new TrialProgress(status.TrialsDone, status.Fraction, status.WidestHalfWidth));
                 await Task.Delay(100, cancellation);
                 status = await coordinator.Status();
             }
+
+            ShardsUsed = status.Shards;
 
             if (status.State != "done")
             {
                 throw new InvalidOperationException($"run {spec.RunId} {status.State}: {status.Error}");
             }
 
-            progress.Report(1);
+            progress.Report(new TrialProgress(status.TrialsDone, 1, status.WidestHalfWidth));
             var outcome = await coordinator.Outcome() ?? throw new InvalidOperationException($"run {spec.RunId} has no outcome");
             var table = new TrialTable(outcome.FirstYear, outcome.Years, outcome.Trials);
             outcome.Values.CopyTo(table.Values);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Forecast.Calibration;
 using Forecast.Output;
+using Forecast.Simulation;
 using Spectre.Console;
 
 namespace Forecast.Cli;
@@ -19,7 +20,12 @@ public static class Report
         }
     }
 
-    public static async Task<T> WithProgress<T>(string title, Func<IProgress<double>, Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> under a progress bar (plain lines when not on a terminal). An
+    /// adaptive run does not know its length: the bar follows an estimate and the title shows the
+    /// trials done and the widest half-width so far; plain output prints a line at most every second.
+    /// </summary>
+    public static async Task<T> WithProgress<T>(string title, bool adaptive, Func<IProgress<TrialProgress>, Task<T>> work)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
@@ -29,26 +35,65 @@ public static class Report
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(title), maxValue: 1.0);
-                    result = await work(new Progress<double>(f => task.Value = f));
+                    result = await work(new Progress<TrialProgress>(p =>
+                    {
+                        task.Value = Math.Clamp(p.Fraction, 0, 1);
+                        if (adaptive)
+                        {
+                            task.Description = Markup.Escape($"{title}: {AdaptiveLine(p)}");
+                        }
+                    }));
                     task.Value = 1.0;
                 });
             return result;
         }
 
         Console.WriteLine($"{title}: started");
+        var gate = new object();
         var lastTenth = -1;
-        var plain = new Progress<double>(f =>
+        var lastTrials = 0;
+        var lastLine = System.Diagnostics.Stopwatch.StartNew();
+        var plain = new Progress<TrialProgress>(p =>
         {
-            var tenth = (int)(f * 10);
-            if (tenth > lastTenth && tenth < 10)
+            lock (gate)
             {
-                lastTenth = tenth;
-                Console.WriteLine($"{title}: {tenth * 10}%");
+                if (adaptive)
+                {
+                    if (p.TrialsDone > lastTrials && lastLine.Elapsed >= TimeSpan.FromSeconds(1))
+                    {
+                        lastTrials = p.TrialsDone;
+                        lastLine.Restart();
+                        Console.WriteLine($"{title}: {AdaptiveLine(p)}");
+                    }
+
+                    return;
+                }
+
+                var tenth = (int)(p.Fraction * 10);
+                if (tenth > lastTenth && tenth < 10)
+                {
+                    lastTenth = tenth;
+                    Console.WriteLine($"{title}: {tenth * 10}%");
+                }
             }
         });
         var r = await work(plain);
         Console.WriteLine($"{title}: 100%");
         return r;
+    }
+
+    private static string AdaptiveLine(TrialProgress p) => p.TrialsDone == 0
+        ? "first batch"
+        : string.Create(CultureInfo.InvariantCulture, $"{p.TrialsDone:N0} trials, widest half-width {p.WidestHalfWidth:0.0000}");
+
+    /// <summary>The line after an adaptive run: how many trials it took and whether it reached the precision.</summary>
+    public static void Adaptive(int trials, double precision, double widest, int maxTrials)
+    {
+        var reached = widest <= precision;
+        var line = reached
+            ? string.Create(CultureInfo.InvariantCulture, $"adaptive: {trials:N0} trials reached precision {precision:0.####} (widest 95% half-width {widest:0.0000}); --trials {trials} gives the same results")
+            : string.Create(CultureInfo.InvariantCulture, $"adaptive: stopped at the cap of {maxTrials:N0} trials before precision {precision:0.####} (widest 95% half-width {widest:0.0000})");
+        AnsiConsole.MarkupLine(reached ? Markup.Escape(line) : $"[yellow]{Markup.Escape(line)}[/]");
     }
 
     public static void Forecast(ForecastResult r)

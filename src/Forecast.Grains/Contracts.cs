@@ -5,7 +5,17 @@ using Forecast.Simulation;
 
 namespace Forecast.Grains;
 
-/// <summary>A run as submitted: the input texts, the seed and the Monte Carlo shape.</summary>
+/// <summary>
+/// A run as submitted: the input texts, the seed and the Monte Carlo shape.
+/// <para><see cref="Shards"/>: shard grains the agents are split over; 0 asks the coordinator for
+/// one shard per active silo (the spec it hands to its shards holds the resolved count).</para>
+/// <para><see cref="Precision"/>: 0 runs exactly <see cref="Trials"/> trials; otherwise the run is
+/// adaptive: <see cref="Trials"/> is ignored and batches run until every target and joint 95% Wilson
+/// half-width is at most <see cref="Precision"/> (<see cref="AdaptiveStopping"/>) or
+/// <see cref="MaxTrials"/> trials are done.</para>
+/// <para><see cref="SiloAggregation"/>: agents add into their silo's partial pool (true) or return
+/// their own partials to the shard (false).</para>
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-spec")]
 public sealed record RunSpec(
     [property: Id(0)] Guid RunId,
@@ -13,7 +23,14 @@ public sealed record RunSpec(
     [property: Id(2)] ulong Seed,
     [property: Id(3)] int Trials,
     [property: Id(4)] int BatchSize,
-    [property: Id(5)] int Shards);
+    [property: Id(5)] int Shards,
+    [property: Id(6)] double Precision = 0,
+    [property: Id(7)] int MaxTrials = 0,
+    [property: Id(8)] bool SiloAggregation = true)
+{
+    /// <summary>True when the run stops on <see cref="Precision"/> rather than after <see cref="Trials"/>.</summary>
+    public bool Adaptive => Precision > 0;
+}
 
 /// <summary>One year of one batch, as a shard hands it to its agents.</summary>
 [GenerateSerializer, Immutable, Alias("forecast.step-request")]
@@ -23,13 +40,19 @@ public sealed record StepRequest(
     [property: Id(2)] Guid PoolId,
     [property: Id(3)] bool FirstYear);
 
+/// <summary>
+/// Where a run is: state (running, done, failed), fraction done (estimated when adaptive), trials
+/// done, the widest target or joint 95% half-width so far (adaptive runs only) and the shard count used.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-status")]
 public sealed record RunStatus(
     [property: Id(0)] Guid RunId,
     [property: Id(1)] string State,
     [property: Id(2)] double Fraction,
     [property: Id(3)] int TrialsDone,
-    [property: Id(4)] string? Error);
+    [property: Id(4)] string? Error,
+    [property: Id(5)] double WidestHalfWidth = 0,
+    [property: Id(6)] int Shards = 0);
 
 /// <summary>The per-trial indicator table of a finished run (the client finalises it).</summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-outcome")]

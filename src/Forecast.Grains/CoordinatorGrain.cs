@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Forecast.Aggregation;
 using Forecast.Simulation;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Forecast.Grains;
 
@@ -23,10 +24,33 @@ public sealed class CoordinatorGrain(ModelCache models, ILogger<CoordinatorGrain
             return Task.FromResult(_status); // idempotent: a second Start of the same run reports on the first
         }
 
+        Validate(spec);
+
         _spec = spec;
         _status = new RunStatus(spec.RunId, "running", 0, 0, null);
         _ = RunAsync(spec); // runs on this activation's scheduler, interleaved with Status calls
         return Task.FromResult(_status);
+    }
+
+    /// <summary>Refuses a spec that cannot run (the CLI checks its options first; this guards other clients).</summary>
+    private static void Validate(RunSpec spec)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize, nameof(spec.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(spec.Shards, nameof(spec.Shards));
+        if (spec.Adaptive)
+        {
+            AdaptiveStopping.Validate(spec.Precision);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.MaxTrials, nameof(spec.MaxTrials));
+        }
+        else
+        {
+            if (double.IsNaN(spec.Precision) || spec.Precision < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(spec.Precision), spec.Precision, "precision must be 0 (fixed trials) or in (0, 0.5]");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.Trials, nameof(spec.Trials));
+        }
     }
 
     public Task<RunStatus> Status() => Task.FromResult(_status);
@@ -38,14 +62,31 @@ public sealed class CoordinatorGrain(ModelCache models, ILogger<CoordinatorGrain
         try
         {
             var model = models.Get(spec);
-            var table = new TrialTable(model.FirstYear, model.Years, spec.Trials);
+            if (spec.Shards == 0)
+            {
+                // One shard per active silo; the shards read the resolved count from the spec.
+                var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+                spec = spec with { Shards = Math.Max(1, hosts.Count) };
+            }
+
+            _status = _status with { Shards = spec.Shards };
             var shards = Enumerable.Range(0, spec.Shards)
                 .Select(s => GrainFactory.GetGrain<IShardGrain>($"{spec.RunId:N}/{s}"))
                 .ToArray();
             var immutableSpec = new Immutable<RunSpec>(spec);
-            for (var first = 0; first < spec.Trials; first += spec.BatchSize)
+            var cap = spec.Adaptive ? spec.MaxTrials : spec.Trials;
+            var tally = spec.Adaptive ? new PrecisionTally(model) : null;
+
+            // A fixed run fills one table of its trials; an adaptive one keeps its batches and joins them at the end.
+            var fixedTable = tally is null ? new TrialTable(model.FirstYear, model.Years, spec.Trials) : null;
+            var batches = new List<TrialTable>();
+            var widest = AdaptiveStopping.MaxPrecision;
+            var done = 0;
+            while (done < cap)
             {
-                var count = Math.Min(spec.BatchSize, spec.Trials - first);
+                var first = done;
+                var count = Math.Min(spec.BatchSize, cap - first);
+                var total = tally is null ? cap : Math.Max(first + count, AdaptiveStopping.EstimateTrials(first, widest, spec.Precision, cap));
                 var coordinator = new BatchCoordinator(model, spec.Seed, first, count);
                 for (var year = model.FirstYear; year <= model.LastYear; year++)
                 {
@@ -58,14 +99,30 @@ public sealed class CoordinatorGrain(ModelCache models, ILogger<CoordinatorGrain
                     }
 
                     coordinator.EndYear(merged);
-                    var fraction = (first + (count * (year - model.FirstYear + 1.0) / model.Years)) / spec.Trials;
-                    _status = _status with { Fraction = fraction };
+                    var fraction = (first + (count * (year - model.FirstYear + 1.0) / model.Years)) / total;
+                    _status = _status with { Fraction = Math.Min(1, fraction) };
                 }
 
-                table.CopyFrom(coordinator.Table, first);
-                _status = _status with { TrialsDone = first + count };
+                done += count;
+                if (fixedTable is not null)
+                {
+                    fixedTable.CopyFrom(coordinator.Table, first);
+                    _status = _status with { TrialsDone = done };
+                }
+                else
+                {
+                    batches.Add(coordinator.Table);
+                    tally!.Add(coordinator.Table);
+                    widest = tally.WidestHalfWidth;
+                    _status = _status with { TrialsDone = done, WidestHalfWidth = widest };
+                    if (widest <= spec.Precision)
+                    {
+                        break; // the rule holds at this batch boundary
+                    }
+                }
             }
 
+            var table = fixedTable ?? AdaptiveStopping.Concatenate(model.FirstYear, model.Years, batches);
             _outcome = new RunOutcome(table.FirstYear, table.Years, table.Trials, ImmutableArray.Create(table.Values));
             _status = _status with { State = "done", Fraction = 1 };
         }

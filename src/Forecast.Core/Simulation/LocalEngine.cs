@@ -27,13 +27,60 @@ public static class LocalEngine
             var count = Math.Min(batchSize, trials - first);
             var done = first;
             var batch = RunBatch(model, seed, first, count, model.LastYear,
-                progress is null ? null : new Progress<double>(f => progress.Report((done + (f * count)) / trials)),
+                progress is null ? null : new Relay<double>(f => progress.Report((done + (f * count)) / trials)),
                 cancellation);
             table.CopyFrom(batch.Table, first);
         }
 
         progress?.Report(1.0);
         return table;
+    }
+
+    /// <summary>
+    /// An adaptive run: batches [0, B), [B, 2B), ... until, at a batch boundary, every target and
+    /// joint probability has a 95% Wilson half-width of at most <paramref name="precision"/>
+    /// (<see cref="AdaptiveStopping"/>), or <paramref name="maxTrials"/> trials are done (the last
+    /// batch is cut to the cap). The table holds the N trials run, equal to <see cref="Run"/> with N.
+    /// </summary>
+    public static TrialTable RunAdaptive(
+        SimulationModel model,
+        ulong seed,
+        double precision,
+        int maxTrials,
+        int batchSize = DefaultBatchSize,
+        IProgress<TrialProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        AdaptiveStopping.Validate(precision);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTrials);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var tally = new PrecisionTally(model);
+        var batches = new List<TrialTable>();
+        var widest = AdaptiveStopping.MaxPrecision;
+        var done = 0;
+        while (done < maxTrials)
+        {
+            var count = Math.Min(batchSize, maxTrials - done);
+            var (first, before) = (done, widest);
+            var expected = AdaptiveStopping.EstimateTrials(first, widest, precision, maxTrials);
+            var total = Math.Max(expected, first + count);
+            var batch = RunBatch(model, seed, first, count, model.LastYear,
+                progress is null ? null : new Relay<double>(f => progress.Report(new TrialProgress(first, (first + (f * count)) / total, before))),
+                cancellation);
+            batches.Add(batch.Table);
+            tally.Add(batch.Table);
+            done += count;
+            widest = tally.WidestHalfWidth;
+            if (widest <= precision)
+            {
+                break;
+            }
+
+            progress?.Report(new TrialProgress(done, (double)done / AdaptiveStopping.EstimateTrials(done, widest, precision, maxTrials), widest));
+        }
+
+        progress?.Report(new TrialProgress(done, 1.0, widest));
+        return AdaptiveStopping.Concatenate(model.FirstYear, model.Years, batches);
     }
 
     /// <summary>Runs one batch of trials from the calibration year to <paramref name="lastYear"/>.</summary>
@@ -102,5 +149,11 @@ public static class LocalEngine
         }
 
         return coordinator;
+    }
+
+    /// <summary>Passes a batch's progress on at once, on the reporting thread, so reports stay in order.</summary>
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

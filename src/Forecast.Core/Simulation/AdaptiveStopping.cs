@@ -1,0 +1,166 @@
+using Forecast.Aggregation;
+using Forecast.Model;
+
+namespace Forecast.Simulation;
+
+/// <summary>How far an adaptive run has got: trials done, an estimated fraction of the run, the widest half-width so far.</summary>
+public readonly record struct TrialProgress(int TrialsDone, double Fraction, double WidestHalfWidth);
+
+/// <summary>
+/// The stopping rule of an adaptive run (`forecast run --precision p`): stop once every target's
+/// probability and every year's joint probability (all of that year's targets met) has a 95% Wilson
+/// interval of half-width (hi - lo) / 2 at most p. The rule is checked only at batch boundaries and
+/// trials are keyed by index, so an adaptive run that stops at N trials gives exactly the results of
+/// a fixed run of N trials.
+/// </summary>
+public static class AdaptiveStopping
+{
+    /// <summary>The largest precision allowed: a Wilson half-width never exceeds 0.5.</summary>
+    public const double MaxPrecision = 0.5;
+
+    /// <summary>Throws unless <paramref name="precision"/> is in (0, 0.5].</summary>
+    public static void Validate(double precision)
+    {
+        if (!(precision is > 0 and <= MaxPrecision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "precision must be in (0, 0.5]");
+        }
+    }
+
+    /// <summary>Half-width (hi - lo) / 2 of the 95% Wilson interval of <paramref name="met"/> successes in <paramref name="n"/>.</summary>
+    public static double HalfWidth(long met, long n)
+    {
+        var (lo, hi) = SeriesStatistics.Wilson(met, n);
+        return (hi - lo) / 2;
+    }
+
+    /// <summary>The widest target or joint half-width over the first <paramref name="n"/> trials of <paramref name="table"/>.</summary>
+    public static double WidestHalfWidth(SimulationModel model, TrialTable table, int n)
+    {
+        var tally = new PrecisionTally(model);
+        tally.Add(table, 0, n);
+        return tally.WidestHalfWidth;
+    }
+
+    /// <summary>True when every target and joint half-width over the first <paramref name="n"/> trials is at most <paramref name="precision"/>.</summary>
+    public static bool IsPrecise(SimulationModel model, TrialTable table, int n, double precision)
+    {
+        Validate(precision);
+        return WidestHalfWidth(model, table, n) <= precision;
+    }
+
+    /// <summary>
+    /// A guess at the trials an adaptive run will take, for progress only: half-widths shrink about
+    /// as 1/sqrt(n), so n (w/p)^2, at least n and at most <paramref name="maxTrials"/>.
+    /// </summary>
+    public static int EstimateTrials(int n, double widest, double precision, int maxTrials)
+    {
+        if (n <= 0 || widest <= precision)
+        {
+            return Math.Max(n, 1);
+        }
+
+        var ratio = widest / precision;
+        var estimate = n * ratio * ratio;
+        return (int)Math.Clamp(Math.Ceiling(estimate), n, Math.Max(n, maxTrials));
+    }
+
+    /// <summary>Trials [0, total) of a run assembled from consecutive batch tables (batch k holding trials from its offset on).</summary>
+    public static TrialTable Concatenate(int firstYear, int years, IReadOnlyList<TrialTable> batches)
+    {
+        var total = batches.Sum(b => b.Trials);
+        var table = new TrialTable(firstYear, years, total);
+        var first = 0;
+        foreach (var batch in batches)
+        {
+            table.CopyFrom(batch, first);
+            first += batch.Trials;
+        }
+
+        return table;
+    }
+}
+
+/// <summary>
+/// Running counts of trials meeting each target and each year's targets jointly, added batch by
+/// batch in trial order, so the stopping rule costs O(batch) per check rather than O(trials so far).
+/// Met means value >= threshold, as in <see cref="Output.Finaliser"/>.
+/// </summary>
+public sealed class PrecisionTally
+{
+    private readonly TargetDefinition[] _targets;
+    private readonly TargetDefinition[][] _years;
+    private readonly long[] _met;
+    private readonly long[] _jointMet;
+
+    public PrecisionTally(SimulationModel model)
+    {
+        _targets = model.Targets.ToArray();
+        _years = _targets.GroupBy(t => t.Year).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+        _met = new long[_targets.Length];
+        _jointMet = new long[_years.Length];
+    }
+
+    /// <summary>Trials tallied so far.</summary>
+    public long Trials { get; private set; }
+
+    /// <summary>Adds trials [first, first + count) of <paramref name="table"/>.</summary>
+    public void Add(TrialTable table, int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (first + count > table.Trials)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"trials [{first}, {first + count}) are not all in a table of {table.Trials}");
+        }
+
+        for (var i = 0; i < _targets.Length; i++)
+        {
+            var t = _targets[i];
+            _met[i] += SeriesStatistics.CountAtLeast(table.Series(t.Indicator, t.Year).Slice(first, count), t.Threshold);
+        }
+
+        var all = new bool[count];
+        for (var y = 0; y < _years.Length; y++)
+        {
+            Array.Fill(all, true);
+            foreach (var t in _years[y])
+            {
+                var series = table.Series(t.Indicator, t.Year).Slice(first, count);
+                for (var k = 0; k < count; k++)
+                {
+                    all[k] &= series[k] >= t.Threshold;
+                }
+            }
+
+            _jointMet[y] += all.Count(m => m);
+        }
+
+        Trials += count;
+    }
+
+    /// <summary>Adds every trial of a batch's table.</summary>
+    public void Add(TrialTable batch) => Add(batch, 0, batch.Trials);
+
+    /// <summary>The widest half-width over every target and every year's joint probability (0.5 with no trials; 0 with no targets).</summary>
+    public double WidestHalfWidth
+    {
+        get
+        {
+            double widest = 0;
+            foreach (var met in _met.Concat(_jointMet))
+            {
+                widest = Math.Max(widest, AdaptiveStopping.HalfWidth(met, Trials));
+            }
+
+            return widest;
+        }
+    }
+
+    /// <summary>The stopping rule: every half-width at most <paramref name="precision"/>.</summary>
+    public bool IsPrecise(double precision)
+    {
+        AdaptiveStopping.Validate(precision);
+        return WidestHalfWidth <= precision;
+    }
+}
