@@ -81,13 +81,34 @@ internal static class EnterpriseKernel512
         var investRatio = Vector512.Create(p.InvestRatio);
         var highTech = p.HighTech;
         var inst4 = Vector512.Create(4L);
-        double e0 = r.ExitRate[0], e1 = r.ExitRate[1], e2 = r.ExitRate[2], e3 = r.ExitRate[3];
-        double a0 = r.HteApply[0], a1 = r.HteApply[1], a2 = r.HteApply[2];
-        double i0 = r.InstitutionUpgrade[0], i1 = r.InstitutionUpgrade[1], i2 = r.InstitutionUpgrade[2], i3 = r.InstitutionUpgrade[3];
+        // Per-tier and per-level rates, broadcast once (the JIT does not hoist broadcasts out of the loop).
+        var e0 = Vector512.Create(r.ExitRate[0]);
+        var e1 = Vector512.Create(r.ExitRate[1]);
+        var e2 = Vector512.Create(r.ExitRate[2]);
+        var e3 = Vector512.Create(r.ExitRate[3]);
+        var a0 = Vector512.Create(r.HteApply[0]);
+        var a1 = Vector512.Create(r.HteApply[1]);
+        var a2 = Vector512.Create(r.HteApply[2]);
+        var i0 = Vector512.Create(r.InstitutionUpgrade[0]);
+        var i1 = Vector512.Create(r.InstitutionUpgrade[1]);
+        var i2 = Vector512.Create(r.InstitutionUpgrade[2]);
+        var i3 = Vector512.Create(r.InstitutionUpgrade[3]);
+        var two64 = Vector512.Create(2L);
+        var year2000 = Vector512.Create(2000L);
+        var year1900 = Vector512.Create(1900L);
+        ref var rawStart = ref MemoryMarshal.GetReference(raw);
+        ref var w0Start = ref MemoryMarshal.GetReference(w0);
+        ref var w1Start = ref MemoryMarshal.GetReference(w1);
+        ref var w2Start = ref MemoryMarshal.GetReference(w2);
+        ref var w3Start = ref MemoryMarshal.GetReference(w3);
+        if (w0.Length < n || w1.Length < n || w2.Length < n || w3.Length < n)
+        {
+            throw new ArgumentException("fewer Philox words than trials");
+        }
 
         for (var t = 0; t < n; t += 8)
         {
-            var v = Vector512.Create<ulong>(raw.Slice(t, 8));
+            var v = Vector512.LoadUnsafe(ref rawStart, (nuint)t);
             var tier = (v & byteMask).AsInt64();
             var inst = ((v >> 8) & byteMask).AsInt64();
             var cert = ((v >> 16) & byteMask).AsInt64();
@@ -98,7 +119,7 @@ internal static class EnterpriseKernel512
             var latent = Vector512.Equals(tier, Vector512<long>.Zero);
             if (latent != Vector512<long>.Zero)
             {
-                var open = Avx512F.ConvertToVector512Int64(Vector256.Create<int>(ctx.ActiveEntrants.AsSpan(t, 8)));
+                var open = Avx512F.ConvertToVector512Int64(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ctx.ActiveEntrants), (nuint)t));
                 var born8 = latent & Vector512.LessThan(rank, open);
                 tier = Vector512.ConditionalSelect(born8, tCandidate, tier);
                 born = Vector512.ConditionalSelect(born8, bornNow, born);
@@ -109,14 +130,14 @@ internal static class EnterpriseKernel512
             var live = Vector512.GreaterThanOrEqual(tier, tCandidate);
             if (live == Vector512<long>.Zero)
             {
-                Store(raw, t, tier, inst, cert, born, revenueOld);
+                Store(ref rawStart, t, tier, inst, cert, born, revenueOld);
                 continue;
             }
 
-            var u0 = Unit(w0, t, half, scale32);
-            var u1 = Unit(w1, t, half, scale32);
-            var u = Unit(w2, t, half, scale32);
-            var u3 = Unit(w3, t, half, scale32);
+            var u0 = Unit(ref w0Start, t, half, scale32);
+            var u1 = Unit(ref w1Start, t, half, scale32);
+            var u = Unit(ref w2Start, t, half, scale32);
+            var u3 = Unit(ref w3Start, t, half, scale32);
             var isHte = Vector512.Equals(tier, tHte);
             var isPtsme = Vector512.Equals(tier, tPtsme);
             var isEaglet = Vector512.Equals(tier, tEaglet);
@@ -136,18 +157,18 @@ internal static class EnterpriseKernel512
             var eligibleFactor = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(rd, threshold), oneD, passIneligible);
 
             // HTE: re-application when the certificate has run its years.
-            var due = isHte & Vector512.GreaterThanOrEqual(yearV - (Vector512.Create(2000L) + cert), certAgeLimit);
+            var due = isHte & Vector512.GreaterThanOrEqual(yearV - (year2000 + cert), certAgeLimit);
             var kept = Vector512.LessThan(u, keep1 * eligibleFactor).AsInt64();
             var renewed = cont & due & kept;
             var lost = cont & due & ~kept;
 
             // Others: HTE application, tech-SME listing, Eaglet naming, in that order of the uniform.
             var pass = Vector512.Min(passCap, passRate * Load(ctx.HtePass, t)) * eligibleFactor;
-            var apply = Pick(isCandidate, a0, isEaglet, a1, isPtsme, a2, 0);
+            var apply = Pick(isCandidate, a0, isEaglet, a1, isPtsme, a2, zeroD);
             var pHte = apply * Load(ctx.HteApply, t) * q * pass;
             var listing = Vector512.ConditionalSelect(isEaglet.AsDouble(), listE, listC);
             var pPtsme = Vector512.ConditionalSelect(isPtsme.AsDouble(), zeroD, listing * Load(ctx.PtsmeListing, t) * q);
-            var age = Vector512.ConvertToDouble(yearV - (Vector512.Create(1900L) + born));
+            var age = Vector512.ConvertToDouble(yearV - (year1900 + born));
             var eagletEligible = isCandidate
                 & Vector512.LessThanOrEqual(age, eagletMaxAge).AsInt64()
                 & Vector512.LessThanOrEqual(revenue, eagletMaxRevenue).AsInt64()
@@ -168,13 +189,13 @@ internal static class EnterpriseKernel512
             var newIsHte = Vector512.Equals(newTier, tHte);
             var listed = cont & Vector512.GreaterThanOrEqual(newTier, tPtsme);
             var instRate = Pick(Vector512.Equals(inst, Vector512<long>.Zero), i0, Vector512.Equals(inst, one), i1,
-                Vector512.Equals(inst, Vector512.Create(2L)), i2, i3);
+                Vector512.Equals(inst, two64), i2, i3);
             var pInst = instRate * Load(ctx.RdInstitution, t) * q
                 * Vector512.ConditionalSelect(newIsHte.AsDouble(), hteFactor, oneD);
             var up = listed & Vector512.LessThan(inst, inst4) & Vector512.LessThan(u3, pInst).AsInt64();
             var newInst = inst + (up & one);
 
-            Store(raw, t,
+            Store(ref rawStart, t,
                 Vector512.ConditionalSelect(exits, tExited, Vector512.ConditionalSelect(cont, newTier, tier)),
                 Vector512.ConditionalSelect(cont, newInst, inst),
                 Vector512.ConditionalSelect(cont, newCert, cert),
@@ -215,8 +236,8 @@ internal static class EnterpriseKernel512
 
     /// <summary>(r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Unit(ReadOnlySpan<uint> words, int t, Vector512<double> half, Vector512<double> scale) =>
-        (Vector512.ConvertToDouble(Avx512F.ConvertToVector512UInt64(Vector256.Create<uint>(words.Slice(t, 8)))) + half) * scale;
+    private static Vector512<double> Unit(ref uint words, int t, Vector512<double> half, Vector512<double> scale) =>
+        (Vector512.ConvertToDouble(Avx512F.ConvertToVector512UInt64(Vector256.LoadUnsafe(ref words, (nuint)t))) + half) * scale;
 
     /// <summary><see cref="Fixed.MillionYuan"/> per lane: (long)(x * 1e6 + 0.5).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -225,16 +246,15 @@ internal static class EnterpriseKernel512
 
     /// <summary>Per lane: a where ma, else b where mb, else c where mc, else d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Pick(Vector512<long> ma, double a, Vector512<long> mb, double b, Vector512<long> mc, double c, double d) =>
-        Vector512.ConditionalSelect(ma.AsDouble(), Vector512.Create(a),
-            Vector512.ConditionalSelect(mb.AsDouble(), Vector512.Create(b),
-            Vector512.ConditionalSelect(mc.AsDouble(), Vector512.Create(c), Vector512.Create(d))));
+    private static Vector512<double> Pick(Vector512<long> ma, Vector512<double> a, Vector512<long> mb, Vector512<double> b,
+        Vector512<long> mc, Vector512<double> c, Vector512<double> d) =>
+        Vector512.ConditionalSelect(ma.AsDouble(), a, Vector512.ConditionalSelect(mb.AsDouble(), b, Vector512.ConditionalSelect(mc.AsDouble(), c, d)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Span<ulong> raw, int t, Vector512<long> tier, Vector512<long> inst, Vector512<long> cert, Vector512<long> born, Vector512<double> revenue)
+    private static void Store(ref ulong raw, int t, Vector512<long> tier, Vector512<long> inst, Vector512<long> cert, Vector512<long> born, Vector512<double> revenue)
     {
         var bits = Avx512F.ConvertToVector512UInt64(Avx512F.ConvertToVector256Single(revenue).AsUInt32());
         var packed = tier.AsUInt64() | (inst.AsUInt64() << 8) | (cert.AsUInt64() << 16) | (born.AsUInt64() << 24) | (bits << 32);
-        packed.CopyTo(raw.Slice(t, 8));
+        packed.StoreUnsafe(ref raw, (nuint)t);
     }
 }
