@@ -38,6 +38,7 @@ public sealed class Parameters
 
     // Stocks at the end of the start year.
     public int HteStock2020, PtsmeStock2020, EagletStock2020, CandidateStock2020, EntrantPool;
+    public double NewFirmsPerYear;
     public int IncubatorSlots, Incubators2020, NationalIncubators2020, ProvincialIncubators2020;
     public double IncubatorArea2020;
 

@@ -71,6 +71,7 @@ public static class ParametersLoader
             EagletStock2020 = (int)A("eaglet-stock-2020"),
             CandidateStock2020 = (int)A("candidate-stock-2020"),
             EntrantPool = (int)A("entrant-pool"),
+            NewFirmsPerYear = A("new-firms-per-year"),
             IncubatorSlots = (int)A("incubator-slots"),
             Incubators2020 = (int)A("incubators-2020"),
             NationalIncubators2020 = (int)A("national-incubators-2020"),

@@ -23,7 +23,7 @@ public sealed class BatchCoordinator
     private readonly double[] _trialShock;
     private readonly double[] _gdp, _otherRd, _restVa, _prevNewHte;
     private readonly long[] _prevHtInvest;
-    private readonly int[] _listedPrev, _cumGraduates, _cumOpened, _overflow;
+    private readonly int[] _listedPrev, _cumGraduates, _cumFounded, _cumOpened, _overflow;
     private readonly double[][] _effectiveLever; // this year's value after coupling, [lever][trial]
     private int _year;
     private YearContext? _context;
@@ -56,6 +56,7 @@ public sealed class BatchCoordinator
         _listedPrev = new int[trials];
         Array.Fill(_listedPrev, b.ListedFirms);
         _cumGraduates = new int[trials];
+        _cumFounded = new int[trials];
         _cumOpened = new int[trials];
         _overflow = new int[trials];
 
@@ -97,7 +98,7 @@ public sealed class BatchCoordinator
         var slots = _model.Population.Incubators.Length;
         for (var t = 0; t < _n; t++)
         {
-            Philox.Block(k0, k1, (uint)(_first + t), Streams.Macro, (uint)year, 0, out var r0, out var r1, out var r2, out _);
+            Philox.Block(k0, k1, (uint)(_first + t), Streams.Macro, (uint)year, 0, out var r0, out var r1, out var r2, out var r3);
             var g = year == _p.CalibrationYear
                 ? (_p.Gdp2021 / _p.Gdp2020) - 1 // the calibration year runs on the observed growth
                 : _p.GdpGrowthMean + (_p.GdpGrowthTrialSd * _trialShock[t]) + (_p.GdpGrowthYearSd * Normal.InvCDF(0, 1, Philox.ToUnit(r0)));
@@ -144,7 +145,9 @@ public sealed class BatchCoordinator
             var open = _p.Incubators2020 + _cumOpened[t];
             _overflow[t] = Math.Max(0, open - slots);
             ctx.OpenIncubators[t] = Math.Min(open, slots);
-            ctx.ActiveEntrants[t] = _cumGraduates[t]; // last year's graduates enter this year
+            // Last year's graduates and last year's newly founded firms enter this year.
+            ctx.ActiveEntrants[t] = _cumGraduates[t] + _cumFounded[t];
+            _cumFounded[t] += Poisson(_p.NewFirmsPerYear, Philox.ToUnit(r3));
         }
 
         _context = ctx;
