@@ -35,6 +35,7 @@ public static class Calibrator
         new(3, "new-provincial-rd-institutions-2021", Indicator.NewRdInst),
         new(4, "new-incubators-2021", Indicator.NewIncubators),
         new(5, "incubator-area-2021", Indicator.IncubatorArea),
+        new(6, "new-municipal-rd-centres-2021", Indicator.NewMunicipalRdCentres),
     ];
 
     public static CalibrationReport Fit(SimulationModel model, ulong seed, int trials, double tolerance = 0.002, int maxIterations = 40)

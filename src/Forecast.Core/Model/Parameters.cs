@@ -114,14 +114,15 @@ public sealed record CalibratedValues(
     double EagletListingScale,
     double RdInstitutionScale,
     double IncubatorBirthScale,
-    double IncubatorExpansionRate)
+    double IncubatorExpansionRate,
+    double MunicipalCentreScale)
 {
-    public static readonly CalibratedValues Default = new(1.0, 1.0, 1.0, 1.0, 1.0, 0.04);
+    public static readonly CalibratedValues Default = new(1.0, 1.0, 1.0, 1.0, 1.0, 0.04, 1.0);
 
     public static readonly string[] Ids =
     [
         "hte-apply-scale", "ptsme-listing-scale", "eaglet-listing-scale",
-        "rd-institution-scale", "incubator-birth-scale", "incubator-expansion-rate",
+        "rd-institution-scale", "incubator-birth-scale", "incubator-expansion-rate", "municipal-centre-scale",
     ];
 
     public double this[int i] => i switch
@@ -132,8 +133,9 @@ public sealed record CalibratedValues(
         3 => RdInstitutionScale,
         4 => IncubatorBirthScale,
         5 => IncubatorExpansionRate,
+        6 => MunicipalCentreScale,
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
-    public static CalibratedValues From(IReadOnlyList<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5]);
+    public static CalibratedValues From(IReadOnlyList<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
 }

@@ -22,7 +22,8 @@ public sealed class StepRules
         PtsmeListingCandidate = p.PtsmeListingCandidate * c.PtsmeListingScale;
         PtsmeListingEaglet = p.PtsmeListingEaglet * c.PtsmeListingScale;
         EagletListing = p.EagletListingYoung * c.EagletListingScale;
-        InstitutionUpgrade = p.InstitutionUpgrade.Select(r => r * c.RdInstitutionScale).ToArray();
+        // Founding a municipal centre (level 0 -> 1) and provincial recognitions (1 -> 2 -> 3 -> 4) are fitted apart.
+        InstitutionUpgrade = p.InstitutionUpgrade.Select((r, level) => r * (level == 0 ? c.MunicipalCentreScale : c.RdInstitutionScale)).ToArray();
         InstitutionHteFactor = p.InstitutionHteFactor;
         QualitySpread = p.QualitySpread;
         CertificateYears = p.CertificateYears;
