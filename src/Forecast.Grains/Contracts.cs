@@ -52,7 +52,10 @@ public sealed record RunStatus(
     [property: Id(3)] int TrialsDone,
     [property: Id(4)] string? Error,
     [property: Id(5)] double WidestHalfWidth = 0,
-    [property: Id(6)] int Shards = 0);
+    [property: Id(6)] int Shards = 0,
+    [property: Id(7)] int Batches = 0,
+    [property: Id(8)] int Resumes = 0,
+    [property: Id(9)] int ResumedAtTrial = -1);
 
 /// <summary>The per-trial indicator table of a finished run (the client finalises it).</summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-outcome")]
@@ -74,6 +77,14 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
 
     [Alias("outcome")]
     Task<RunOutcome?> Outcome();
+
+    /// <summary>The run's spec (shard count resolved), or null for an unknown run.</summary>
+    [Alias("spec")]
+    Task<RunSpec?> Spec();
+
+    /// <summary>The persisted batch checkpoints: which trials, computed where and when.</summary>
+    [Alias("checkpoints")]
+    Task<ImmutableArray<CheckpointInfo>> Checkpoints();
 }
 
 /// <summary>

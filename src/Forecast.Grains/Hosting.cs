@@ -1,6 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace Forecast.Grains;
 
@@ -13,22 +17,134 @@ public sealed class SiloHostOptions
 
     /// <summary>The silo's address; loopback unless told otherwise.</summary>
     public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Redis for membership and grain state: "redis://[:PASSWORD@]HOST:PORT" or a StackExchange.Redis
+    /// configuration string ("HOST:PORT,password=..."). Unset: localhost clustering and in-memory state.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Seconds a silo waits on a membership probe (cluster mode); lower detects a dead silo sooner.</summary>
+    public int ProbeTimeoutSeconds { get; set; } = 2;
+}
+
+/// <summary>Parses the Redis addresses Forecast accepts.</summary>
+public static class RedisAddress
+{
+    /// <summary>True when <paramref name="text"/> is a redis:// URL.</summary>
+    public static bool IsUrl(string text) => text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"redis://[[user]:password@]host:port[/db]" or a StackExchange.Redis configuration string.</summary>
+    public static ConfigurationOptions Parse(string text)
+    {
+        ConfigurationOptions options;
+        if (IsUrl(text))
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host) || uri.Port is < 1 or > 65535)
+            {
+                throw new FormatException($"'{text}' is not redis://[:PASSWORD@]HOST:PORT");
+            }
+
+            options = new ConfigurationOptions();
+            options.EndPoints.Add(uri.Host, uri.Port);
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                var info = Uri.UnescapeDataString(uri.UserInfo);
+                var colon = info.IndexOf(':');
+                if (colon < 0)
+                {
+                    options.Password = info;
+                }
+                else
+                {
+                    if (colon > 0)
+                    {
+                        options.User = info[..colon];
+                    }
+
+                    options.Password = info[(colon + 1)..];
+                }
+            }
+
+            var db = uri.AbsolutePath.Trim('/');
+            if (db.Length > 0 && int.TryParse(db, out var n))
+            {
+                options.DefaultDatabase = n;
+            }
+        }
+        else
+        {
+            options = ConfigurationOptions.Parse(text);
+        }
+
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 5000;
+        return options;
+    }
+
+    /// <summary>Checks that Redis answers (so a client can fail fast with a clear message).</summary>
+    public static async Task PingAsync(string text)
+    {
+        var options = Parse(text);
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = 3000;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await redis.GetDatabase().PingAsync();
+    }
 }
 
 public static class SiloBuilderExtensions
 {
-    /// <summary>A localhost-clustered silo hosting Forecast's grains.</summary>
+    /// <summary>The grain storage name every Forecast grain persists into.</summary>
+    public const string Storage = "forecast";
+
+    /// <summary>
+    /// A silo hosting Forecast's grains: Redis clustering and Redis grain state when
+    /// <see cref="SiloHostOptions.Redis"/> is set, else localhost clustering and in-memory state.
+    /// </summary>
     public static ISiloBuilder AddForecastSilo(this ISiloBuilder silo, SiloHostOptions options)
     {
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ClusterId, options.ClusterId);
+        var address = IPAddress.Parse(options.Address);
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ClusterId, options.ClusterId);
+            silo.AddForecastMemoryStorage();
+        }
+        else
+        {
+            var redis = RedisAddress.Parse(options.Redis);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ClusterId));
+            silo.Configure<ClusterMembershipOptions>(m =>
+            {
+                // Loopback clusters: notice a killed silo within seconds rather than tens of seconds.
+                m.ProbeTimeout = TimeSpan.FromSeconds(Math.Max(1, options.ProbeTimeoutSeconds));
+                m.NumMissedProbesLimit = 2;
+                m.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            });
+            // The Orleans binary serializer keeps doubles bit-exact and knows Forecast's surrogates.
+            silo.AddRedisGrainStorage(Storage, o => o.Configure<Serializer>((r, s) =>
+            {
+                r.ConfigurationOptions = redis.Clone();
+                r.GrainStorageSerializer = new OrleansGrainStorageSerializer(s);
+            }));
+        }
+
         silo.Configure<EndpointOptions>(e =>
         {
-            e.AdvertisedIPAddress = IPAddress.Parse(options.Address);
-            e.SiloListeningEndpoint = new IPEndPoint(IPAddress.Parse(options.Address), options.SiloPort);
-            e.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Parse(options.Address), options.GatewayPort);
+            e.AdvertisedIPAddress = address;
+            e.SiloPort = options.SiloPort;
+            e.GatewayPort = options.GatewayPort;
+            e.SiloListeningEndpoint = new IPEndPoint(address, options.SiloPort);
+            e.GatewayListeningEndpoint = new IPEndPoint(address, options.GatewayPort);
         });
         silo.Configure<SiloMessagingOptions>(m => m.ResponseTimeout = TimeSpan.FromMinutes(5));
         silo.Services.AddForecastGrains();
         return silo;
     }
+
+    /// <summary>In-memory grain storage "forecast" (single-silo and test clusters), same serializer as Redis.</summary>
+    public static ISiloBuilder AddForecastMemoryStorage(this ISiloBuilder silo) =>
+        silo.AddMemoryGrainStorage(Storage, o => o.Configure<Serializer>((m, s) => m.GrainStorageSerializer = new OrleansGrainStorageSerializer(s)));
 }

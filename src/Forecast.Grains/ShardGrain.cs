@@ -6,7 +6,8 @@ namespace Forecast.Grains;
 /// <summary>
 /// Steps its slice of a run's agents for one year: fans out to its enterprise and incubator grains
 /// (placed on this silo), which add into the silo-local partial pool, and returns the merged pool.
-/// Key: "{runId}/{shard}".
+/// Key: "{runId}/{shard}" or "{runId}-{epoch}/{shard}" (the coordinator starts a new epoch after a
+/// failure, so shards and agents are placed afresh next to each other on the silos alive then).
 /// </summary>
 [SiloIndexPlacement]
 public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
@@ -18,8 +19,9 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var run = spec.Value;
         var ctx = context.Value;
         var model = models.Get(run);
-        var shard = int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1));
-        var runKey = run.RunId.ToString("N");
+        var key = this.GetPrimaryKeyString();
+        var shard = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1));
+        var runKey = key[..key.LastIndexOf('/')]; // the run id (and the coordinator's placement epoch): the agents' key extension
         // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
         var pool = run.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
         var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
