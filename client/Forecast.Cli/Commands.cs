@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Forecast.Calibration;
+using Forecast.Grains;
 using Forecast.Inputs;
 using Forecast.Output;
 using Forecast.Simulation;
@@ -55,7 +56,15 @@ public static class Commands
         DefaultValueFactory = _ => "out",
     };
 
-    private static readonly Option<string?> Connect = new("--connect") { Description = "HOST:PORT of a running silo's gateway (default: start an embedded silo)" };
+    private static readonly Option<string?> Connect = new("--connect")
+    {
+        Description = "redis://[:PASSWORD@]HOST:PORT of a cluster's Redis, or HOST:PORT of a running silo's gateway (default: start an embedded silo)",
+    };
+
+    private static readonly Option<bool> Detach = new("--detach")
+    {
+        Description = "with --connect: submit the run, print its id and exit (pick it up with 'forecast runs wait ID --out DIR')",
+    };
 
     private static readonly Option<string> ClusterId = new("--cluster-id")
     {
@@ -87,7 +96,7 @@ public static class Commands
     {
         var root = new RootCommand("Forecast: will Xiaoshan meet its science-and-technology targets? Monte Carlo on Microsoft Orleans.")
         {
-            RunCommand(), CompareCommand(), CalibrateCommand(),
+            RunCommand(), CompareCommand(), CalibrateCommand(), RunsCommands.Command(Connect, ClusterId, Out),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -108,7 +117,7 @@ public static class Commands
     {
         var command = new Command("run", "Forecast every target: probability of being met, with a 95% Wilson interval, and indicators by year.")
         {
-            Trials, Precision, MaxTrialsOption, Seed, ScenarioFile, Out, Connect, ClusterId, Batch, Shards, NoSiloAggregation, EngineKind, Seeds,
+            Trials, Precision, MaxTrialsOption, Seed, ScenarioFile, Out, Connect, ClusterId, Batch, Shards, NoSiloAggregation, EngineKind, Seeds, Detach,
         };
         command.SetAction((parse, cancel) => Guarded(async () =>
         {
@@ -116,42 +125,66 @@ public static class Commands
             var adaptive = AdaptiveSettings.From(parse);
             var inputs = ModelInputs.Read(settings.SeedsDir, parse.GetValue(ScenarioFile));
             var model = SimulationModel.Build(inputs);
-            ResultWriter.EnsureWritable(settings.OutDir);
+            var detach = parse.GetValue(Detach);
+            if (detach && (settings.ConnectTo is null || settings.Engine != "orleans"))
+            {
+                throw new InputException("command line", "--detach", null, "needs --connect (a running cluster to leave the run on)");
+            }
+
+            if (!detach)
+            {
+                ResultWriter.EnsureWritable(settings.OutDir);
+            }
+
             var clock = Stopwatch.StartNew();
             await using var engine = await settings.OpenEngine(cancel);
             var request = new RunRequest(settings.Seed, settings.Trials, settings.Batch, adaptive?.Precision ?? 0, adaptive?.MaxTrials ?? 0,
                 SiloAggregation: !parse.GetValue(NoSiloAggregation));
+            if (detach)
+            {
+                var id = await ((Engine.Orleans)engine).Submit(inputs, request);
+                Console.WriteLine(id.ToString("D"));
+                return Ok;
+            }
+
             var shape = adaptive is null
                 ? $"{settings.Trials:N0} trials"
                 : string.Create(CultureInfo.InvariantCulture, $"trials until every 95% half-width <= {adaptive.Precision:0.####} (at most {adaptive.MaxTrials:N0})");
             var table = await Report.WithProgress($"{model.Parameters.ScenarioName}: {shape} on {engine.Name}", adaptive is not null,
                 p => engine.Run(inputs, model, request, p, cancel));
-            var result = Finaliser.Summarise(model, table, settings.Seed);
             var info = settings.RunInfo(engine.Name, clock.Elapsed, inputs, engine.ShardsUsed);
-            info["trials"] = table.Trials.ToString(CultureInfo.InvariantCulture);
             info["silo-aggregation"] = request.SiloAggregation ? "true" : "false";
-            double? widest = null;
-            if (adaptive is not null)
-            {
-                widest = AdaptiveStopping.WidestHalfWidth(model, table, table.Trials);
-                info["precision"] = adaptive.Precision.ToString("R", CultureInfo.InvariantCulture);
-                info["max-trials"] = adaptive.MaxTrials.ToString(CultureInfo.InvariantCulture);
-                info["widest-half-width"] = widest.Value.ToString("R", CultureInfo.InvariantCulture);
-                info["stopped-by"] = widest <= adaptive.Precision ? "precision" : "max-trials";
-            }
-
-            var files = ResultWriter.WriteForecast(settings.OutDir, result);
-            ResultWriter.WriteRunInfo(settings.OutDir, info);
-            Report.Forecast(result);
-            if (adaptive is not null)
-            {
-                Report.Adaptive(table.Trials, adaptive.Precision, widest!.Value, adaptive.MaxTrials);
-            }
-
-            AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {clock.Elapsed.TotalSeconds:F1} s[/]");
+            WriteResults(model, table, settings.Seed, settings.OutDir, info, adaptive?.Precision, adaptive?.MaxTrials ?? 0, clock);
             return Ok;
         }));
         return command;
+    }
+
+    /// <summary>Finalises a run's table and writes forecast.json, the CSV files and run.json (shared by `run` and `runs wait`).</summary>
+    internal static void WriteResults(SimulationModel model, TrialTable table, ulong seed, string outDir, Dictionary<string, string> info,
+        double? precision, int maxTrials, Stopwatch clock)
+    {
+        var result = Finaliser.Summarise(model, table, seed);
+        info["trials"] = table.Trials.ToString(CultureInfo.InvariantCulture);
+        double? widest = null;
+        if (precision is { } p)
+        {
+            widest = AdaptiveStopping.WidestHalfWidth(model, table, table.Trials);
+            info["precision"] = p.ToString("R", CultureInfo.InvariantCulture);
+            info["max-trials"] = maxTrials.ToString(CultureInfo.InvariantCulture);
+            info["widest-half-width"] = widest.Value.ToString("R", CultureInfo.InvariantCulture);
+            info["stopped-by"] = widest <= p ? "precision" : "max-trials";
+        }
+
+        var files = ResultWriter.WriteForecast(outDir, result);
+        ResultWriter.WriteRunInfo(outDir, info);
+        Report.Forecast(result);
+        if (precision is { } q)
+        {
+            Report.Adaptive(table.Trials, q, widest!.Value, maxTrials);
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {clock.Elapsed.TotalSeconds:F1} s[/]");
     }
 
     private static Command CompareCommand()
@@ -229,7 +262,7 @@ public static class Commands
         return command;
     }
 
-    private static async Task<int> Guarded(Func<Task<int>> body)
+    internal static async Task<int> Guarded(Func<Task<int>> body)
     {
         try
         {
@@ -253,7 +286,7 @@ public static class Commands
         }
     }
 
-    private sealed record Settings(int Trials, ulong Seed, int Batch, int ShardCount, string OutDir, string SeedsDir, string Engine, string? ConnectTo, string Cluster)
+    internal sealed record Settings(int Trials, ulong Seed, int Batch, int ShardCount, string OutDir, string SeedsDir, string Engine, string? ConnectTo, string Cluster)
     {
         public static Settings From(ParseResult parse)
         {
@@ -297,19 +330,35 @@ public static class Commands
                 return await Cli.Engine.Orleans.Embedded(ShardCount, cancel);
             }
 
-            if (!IPEndPoint.TryParse(ConnectTo, out var gateway) || gateway.Port == 0)
+            if (RedisAddress.IsUrl(ConnectTo))
             {
-                var host = ConnectTo.Split(':');
+                return await Cli.Engine.Orleans.ConnectRedis(ConnectTo, Cluster, ShardCount, cancel);
+            }
+
+            return await ConnectGateway(ConnectTo, Cluster, ShardCount, cancel);
+        }
+
+        /// <summary>Connects to HOST:PORT (a silo's gateway) or redis://HOST:PORT (a cluster's Redis).</summary>
+        public static async Task<Engine.Orleans> Open(string connectTo, string cluster, CancellationToken cancel) =>
+            RedisAddress.IsUrl(connectTo)
+                ? await Cli.Engine.Orleans.ConnectRedis(connectTo, cluster, 0, cancel)
+                : await ConnectGateway(connectTo, cluster, 0, cancel);
+
+        private static async Task<Engine.Orleans> ConnectGateway(string connectTo, string cluster, int shardCount, CancellationToken cancel)
+        {
+            if (!IPEndPoint.TryParse(connectTo, out var gateway) || gateway.Port == 0)
+            {
+                var host = connectTo.Split(':');
                 if (host.Length != 2 || !int.TryParse(host[1], out var port) || port is < 1 or > 65535)
                 {
-                    throw new InputException("command line", "--connect", null, $"'{ConnectTo}' is not HOST:PORT (for example 127.0.0.1:30000)");
+                    throw new InputException("command line", "--connect", null, $"'{connectTo}' is not HOST:PORT (for example 127.0.0.1:30000)");
                 }
 
                 var addresses = await Dns.GetHostAddressesAsync(host[0], cancel);
                 gateway = new IPEndPoint(addresses.First(), port);
             }
 
-            return await Cli.Engine.Orleans.Connect(gateway, Cluster, ShardCount, cancel);
+            return await Cli.Engine.Orleans.Connect(gateway, cluster, shardCount, cancel);
         }
 
         public Dictionary<string, string> RunInfo(string engine, TimeSpan elapsed, ModelInputs inputs, int? shardsUsed) => new()

@@ -84,15 +84,49 @@ public abstract class Engine : IAsyncDisposable
         }
 
         /// <summary>Connects to a running silo's gateway.</summary>
-        public static async Task<Orleans> Connect(IPEndPoint gateway, string clusterId, int shards, CancellationToken cancellation)
+        public static Task<Orleans> Connect(IPEndPoint gateway, string clusterId, int shards, CancellationToken cancellation) =>
+            Connect(c => c.UseStaticClustering(gateway), gateway.ToString(), $"silo at {gateway}", clusterId, shards, cancellation);
+
+        /// <summary>Connects to a cluster whose membership lives in Redis (redis://[:PASSWORD@]HOST:PORT).</summary>
+        public static async Task<Orleans> ConnectRedis(string redis, string clusterId, int shards, CancellationToken cancellation)
+        {
+            StackExchange.Redis.ConfigurationOptions config;
+            try
+            {
+                config = RedisAddress.Parse(redis);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new InputException("command line", "--connect", null, e.Message);
+            }
+
+            // Shown without the password.
+            var shown = $"redis://{string.Join(",", config.EndPoints.Select(e => e is DnsEndPoint d ? $"{d.Host}:{d.Port}" : e.ToString()))}";
+            try
+            {
+                await RedisAddress.PingAsync(redis).WaitAsync(TimeSpan.FromSeconds(10), cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+            {
+                throw new InputException(shown, "--connect", null, $"cannot reach Redis there ({e.Message.Split('.')[0].Trim()})");
+            }
+
+            return await Connect(c => c.UseRedisClustering(o => o.ConfigurationOptions = config), shown, $"cluster '{clusterId}' at {shown}",
+                clusterId, shards, cancellation);
+        }
+
+        private static async Task<Orleans> Connect(Action<IClientBuilder> clustering, string where, string name, string clusterId, int shards,
+            CancellationToken cancellation)
         {
             var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // A client rides out silos coming and going (and reports what matters itself): no connection chatter.
+            builder.Logging.SetMinimumLevel(LogLevel.Critical);
             builder.UseOrleansClient(c =>
             {
-                c.UseStaticClustering(gateway);
+                clustering(c);
                 c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
                 c.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = TimeSpan.FromMinutes(5));
+                c.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             });
             var host = builder.Build();
             try
@@ -102,39 +136,88 @@ public abstract class Engine : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 host.Dispose();
-                throw new InputException(gateway.ToString(), "--connect", null, $"cannot reach a Forecast silo there ({e.Message})");
+                throw new InputException(where, "--connect", null, $"cannot reach a Forecast silo there (cluster id '{clusterId}': {e.Message})");
             }
 
-            return new Orleans(host, $"silo at {gateway}", shards);
+            return new Orleans(host, name, shards);
         }
 
-        public override async Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, RunRequest request,
-            IProgress<TrialProgress> progress, CancellationToken cancellation)
+        /// <summary>The cluster client (for the `runs` commands).</summary>
+        public IClusterClient Client => _client;
+
+        /// <summary>Submits a run and returns at once with its id.</summary>
+        public async Task<Guid> Submit(ModelInputs inputs, RunRequest request)
         {
             var spec = new RunSpec(Guid.NewGuid(), inputs, request.Seed, request.Trials, request.Batch, _shards,
                 request.Precision, request.MaxTrials, request.SiloAggregation);
-            var coordinator = _client.GetGrain<ICoordinatorGrain>(spec.RunId);
-            var status = await coordinator.Start(spec);
-            while (status.State == "running")
+            await _client.GetGrain<ICoordinatorGrain>(spec.RunId).Start(spec);
+            return spec.RunId;
+        }
+
+        public override async Task<TrialTable> Run(ModelInputs inputs, SimulationModel model, RunRequest request,
+            IProgress<TrialProgress> progress, CancellationToken cancellation) =>
+            await Follow(await Submit(inputs, request), progress, cancellation);
+
+        /// <summary>
+        /// Follows a run to its end and returns its table. Rides out a silo dying under the run: the
+        /// coordinator is re-activated on another silo by the next call and resumes from its checkpoint.
+        /// </summary>
+        public async Task<TrialTable> Follow(Guid runId, IProgress<TrialProgress> progress, CancellationToken cancellation)
+        {
+            var coordinator = _client.GetGrain<ICoordinatorGrain>(runId);
+            RunStatus status;
+            while (true)
             {
+                status = await Retry(() => coordinator.Status(), runId, cancellation);
+                if (status.RunId == Guid.Empty)
+                {
+                    throw new InputException("command line", "RUN-ID", null, $"no run {runId} in this cluster (see 'forecast runs list')");
+                }
+
+                if (status.State != "running")
+                {
+                    break;
+                }
+
                 progress.Report(new TrialProgress(status.TrialsDone, status.Fraction, status.WidestHalfWidth));
-                await Task.Delay(100, cancellation);
-                status = await coordinator.Status();
+                await Task.Delay(200, cancellation);
             }
 
             ShardsUsed = status.Shards;
-
             if (status.State != "done")
             {
-                throw new InvalidOperationException($"run {spec.RunId} {status.State}: {status.Error}");
+                throw new InvalidOperationException($"run {runId} {status.State}: {status.Error}");
             }
 
             progress.Report(new TrialProgress(status.TrialsDone, 1, status.WidestHalfWidth));
-            var outcome = await coordinator.Outcome() ?? throw new InvalidOperationException($"run {spec.RunId} has no outcome");
+            var outcome = await Retry(() => coordinator.Outcome(), runId, cancellation) ?? throw new InvalidOperationException($"run {runId} has no outcome");
             var table = new TrialTable(outcome.FirstYear, outcome.Years, outcome.Trials);
             outcome.Values.CopyTo(table.Values);
             return table;
         }
+
+        /// <summary>Retries a call for up to <see cref="LostClusterAfter"/> (a silo dying makes calls fail until the cluster notices).</summary>
+        public static async Task<T> Retry<T>(Func<Task<T>> call, Guid runId, CancellationToken cancellation)
+        {
+            var since = DateTime.UtcNow;
+            while (true)
+            {
+                try
+                {
+                    return await call().WaitAsync(TimeSpan.FromSeconds(30), cancellation);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or InputException) && DateTime.UtcNow - since < LostClusterAfter)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or InputException))
+                {
+                    throw new InvalidOperationException($"run {runId}: the cluster did not answer for {LostClusterAfter.TotalSeconds:F0} s ({e.Message})", e);
+                }
+            }
+        }
+
+        public static TimeSpan LostClusterAfter { get; } = TimeSpan.FromMinutes(3);
 
         public override async ValueTask DisposeAsync()
         {
