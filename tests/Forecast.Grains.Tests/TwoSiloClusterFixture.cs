@@ -21,6 +21,6 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
 
     private sealed class Configurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => silo.Services.AddForecastGrains();
+        public void Configure(ISiloBuilder silo) => silo.AddForecastMemoryStorage().Services.AddForecastGrains();
     }
 }
