@@ -74,6 +74,6 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
         }
 
         return Task.FromResult(partials.AddLocallyOrReturn(poolId, ctx.Trials,
-            acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc)));
+            acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc.Partial)));
     }
 }

@@ -37,7 +37,7 @@ public sealed class LocalPartials
     }
 
     /// <summary>Adds into the pool <paramref name="id"/> if it lives on this silo; false if not.</summary>
-    public bool TryAdd(Guid id, Action<PartialAggregate> add)
+    public bool TryAdd(Guid id, Action<Accumulator> add)
     {
         if (!_pools.TryGetValue(id, out var pool))
         {
@@ -61,16 +61,16 @@ public sealed class LocalPartials
     /// Adds into the local pool <paramref name="id"/>, returning null; where the pool lives on another
     /// silo, adds into a partial of the agent's own and returns it for the caller to merge.
     /// </summary>
-    public PartialAggregate? AddLocallyOrReturn(Guid id, int trials, Action<PartialAggregate> add)
+    public PartialAggregate? AddLocallyOrReturn(Guid id, int trials, Action<Accumulator> add)
     {
         if (TryAdd(id, add))
         {
             return null;
         }
 
-        var own = new PartialAggregate(trials);
+        var own = new Accumulator(trials);
         add(own);
-        return own;
+        return own.Flush();
     }
 
     public PartialAggregate Close(Guid id)
@@ -85,29 +85,29 @@ public sealed class LocalPartials
 
     private sealed class Pool(int trials)
     {
-        private readonly ConcurrentBag<PartialAggregate> _free = [];
-        private readonly ConcurrentQueue<PartialAggregate> _all = new();
+        private readonly ConcurrentBag<Accumulator> _free = [];
+        private readonly ConcurrentQueue<Accumulator> _all = new();
 
-        public PartialAggregate Rent()
+        public Accumulator Rent()
         {
             if (_free.TryTake(out var p))
             {
                 return p;
             }
 
-            p = new PartialAggregate(trials);
+            p = new Accumulator(trials);
             _all.Enqueue(p);
             return p;
         }
 
-        public void Return(PartialAggregate p) => _free.Add(p);
+        public void Return(Accumulator p) => _free.Add(p);
 
         public PartialAggregate Merge()
         {
             var merged = new PartialAggregate(trials);
             foreach (var p in _all)
             {
-                merged.Merge(p);
+                merged.Merge(p.Flush());
             }
 
             return merged;

@@ -19,6 +19,16 @@ public interface IMetricSink
 
     /// <summary>Adds eight consecutive trials' values, starting at <paramref name="trial"/>.</summary>
     void Add8(Metric metric, int trial, Vector512<long> values);
+
+    /// <summary>
+    /// Adds eight trials' staged counts: byte k of <paramref name="packed"/>'s lane i is the count of
+    /// metric 8 * <paramref name="word"/> + k for trial <paramref name="trial"/> + i (see
+    /// <see cref="Metrics.StagedCounts"/>); each byte is 0 or 1.
+    /// </summary>
+    void AddCounts8(int word, int trial, Vector512<ulong> packed);
+
+    /// <summary>Called once after each agent's step (an <see cref="Accumulator"/> carries its bytes every 255).</summary>
+    void AgentDone();
 }
 
 /// <summary>Adds into a <see cref="PartialAggregate"/>'s metric-major array.</summary>
@@ -40,6 +50,20 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
         ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
         (Vector512.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
     }
+
+    /// <summary>Unpacks the bytes into their rows at once (no staging here).</summary>
+    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    {
+        var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
+        for (var k = 0; k < metrics; k++)
+        {
+            Add8((Metric)((word * 8) + k), trial, ((packed >> (8 * k)) & Vector512.Create(0xFFUL)).AsInt64());
+        }
+    }
+
+    public void AgentDone()
+    {
+    }
 }
 
 /// <summary>Drops every contribution (for measuring the simulation without its reduction).</summary>
@@ -54,6 +78,16 @@ public readonly struct DiscardSink : IMetricSink
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add8(Metric metric, int trial, Vector512<long> values)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AgentDone()
     {
     }
 }

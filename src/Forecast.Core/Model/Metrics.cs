@@ -35,6 +35,12 @@ public enum Metric
 public static class Metrics
 {
     public const int Count = (int)Metric.HtInvest + 1;
+
+    /// <summary>
+    /// Metrics 0 .. StagedCounts-1 (NewHte .. Births) are counts an enterprise adds at most once per
+    /// trial and year; the vector kernel stages them as bytes (see <see cref="Aggregation.Accumulator"/>).
+    /// </summary>
+    public const int StagedCounts = (int)Metric.Births + 1;
 }
 
 /// <summary>Fixed-point conversions: money in yuan, area in m2, both as <see cref="long"/>.</summary>

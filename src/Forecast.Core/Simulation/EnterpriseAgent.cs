@@ -50,6 +50,13 @@ public static class EnterpriseAgent
         Step(p, agent, states, ctx, r, ref sink);
     }
 
+    /// <summary>Steps every trial, adding into an accumulator (counts staged as bytes; see <see cref="Accumulator"/>).</summary>
+    public static void Step(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, Accumulator acc)
+    {
+        var sink = new AccumulatorSink(acc);
+        Step(p, agent, states, ctx, r, ref sink);
+    }
+
     /// <summary>Steps every trial of the batch, adding contributions into <paramref name="sink"/>.</summary>
     public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink)
         where TSink : struct, IMetricSink =>
@@ -212,6 +219,8 @@ public static class EnterpriseAgent
                 sink.Add(Metric.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * ctx.Investment[t]));
             }
         }
+
+        sink.AgentDone();
     }
 
     [ThreadStatic]

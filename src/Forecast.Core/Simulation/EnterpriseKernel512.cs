@@ -96,6 +96,14 @@ internal static class EnterpriseKernel512
         var two64 = Vector512.Create(2L);
         var year2000 = Vector512.Create(2000L);
         var year1900 = Vector512.Create(1900L);
+        var b0 = Vector512.Create(1L);
+        var b1 = Vector512.Create(1L << 8);
+        var b2 = Vector512.Create(1L << 16);
+        var b3 = Vector512.Create(1L << 24);
+        var b4 = Vector512.Create(1L << 32);
+        var b5 = Vector512.Create(1L << 40);
+        var b6 = Vector512.Create(1L << 48);
+        var b7 = Vector512.Create(1L << 56);
         ref var rawStart = ref MemoryMarshal.GetReference(raw);
         ref var w0Start = ref MemoryMarshal.GetReference(w0);
         ref var w1Start = ref MemoryMarshal.GetReference(w1);
@@ -116,6 +124,7 @@ internal static class EnterpriseKernel512
             var revenueOld = Avx512F.ConvertToVector512Double(Avx512F.ConvertToVector256UInt32(v >> 32).AsSingle());
 
             // Entrants whose slot opened this year become candidates (and step at once).
+            var births = Vector512<long>.Zero;
             var latent = Vector512.Equals(tier, Vector512<long>.Zero);
             if (latent != Vector512<long>.Zero)
             {
@@ -124,7 +133,7 @@ internal static class EnterpriseKernel512
                 tier = Vector512.ConditionalSelect(born8, tCandidate, tier);
                 born = Vector512.ConditionalSelect(born8, bornNow, born);
                 revenueOld = Vector512.ConditionalSelect(born8.AsDouble(), rev0, revenueOld);
-                sink.Add8(Metric.Births, t, born8 & one);
+                births = born8;
             }
 
             var live = Vector512.GreaterThanOrEqual(tier, tCandidate);
@@ -202,19 +211,17 @@ internal static class EnterpriseKernel512
                 born,
                 Vector512.ConditionalSelect(cont.AsDouble(), revenue, revenueOld));
 
-            sink.Add8(Metric.Exits, t, exits & one);
-            sink.Add8(Metric.HteRenewed, t, renewed & one);
-            sink.Add8(Metric.HteLost, t, lost & one);
-            sink.Add8(Metric.NewHte, t, toHte & one);
-            sink.Add8(Metric.NewPtsme, t, toPtsme & one);
-            sink.Add8(Metric.NewEaglet, t, toEaglet & one);
-            sink.Add8(Metric.NewMunicipalRdCentres, t, up & Vector512.Equals(newInst, one) & one);
-            sink.Add8(Metric.NewRdInst, t, up & Vector512.GreaterThan(newInst, one) & one);
-            sink.Add8(Metric.HteStock, t, cont & newIsHte & one);
-            sink.Add8(Metric.PtsmeStock, t, ((cont & Vector512.Equals(newTier, tPtsme)) | (cont & newIsHte & Vector512.LessThanOrEqual(revenue, smeMax).AsInt64())) & one);
-            sink.Add8(Metric.EagletStock, t, cont & Vector512.Equals(newTier, tEaglet) & one);
-            sink.Add8(Metric.CandidateStock, t, cont & Vector512.Equals(newTier, tCandidate) & one);
-            sink.Add8(Metric.ListedFirms, t, listed & one);
+            // The fourteen counts as bytes (metric 8w + k in byte k of word w; see Metrics.StagedCounts).
+            var counts0 = (toHte & b0) | (toPtsme & b1) | (toEaglet & b2)
+                | (up & Vector512.GreaterThan(newInst, one) & b3) | (up & Vector512.Equals(newInst, one) & b4)
+                | (renewed & b5) | (lost & b6) | (exits & b7);
+            var counts1 = (cont & newIsHte & b0)
+                | (((cont & Vector512.Equals(newTier, tPtsme)) | (cont & newIsHte & Vector512.LessThanOrEqual(revenue, smeMax).AsInt64())) & b1)
+                | (cont & Vector512.Equals(newTier, tEaglet) & b2)
+                | (cont & Vector512.Equals(newTier, tCandidate) & b3)
+                | (listed & b4) | (births & b5);
+            sink.AddCounts8(0, t, counts0.AsUInt64());
+            sink.AddCounts8(1, t, counts1.AsUInt64());
             sink.Add8(Metric.RdSpend, t, cont & Money(revenue * rd, million, half));
             var above = cont & Vector512.GreaterThanOrEqual(revenue, aboveScale).AsInt64();
             var va = above & Money(revenue * vaRatio, million, half);

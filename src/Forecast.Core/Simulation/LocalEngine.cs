@@ -120,7 +120,7 @@ public static class LocalEngine
                 0,
                 chunks,
                 new ParallelOptions { CancellationToken = cancellation },
-                () => new PartialAggregate(count),
+                () => new Accumulator(count),
                 (chunk, _, acc) =>
                 {
                     var end = Math.Min(firms.Length, (chunk + 1) * ChunkSize);
@@ -133,9 +133,10 @@ public static class LocalEngine
                 },
                 acc =>
                 {
+                    var partial = acc.Flush();
                     lock (merged)
                     {
-                        merged.Merge(acc);
+                        merged.Merge(partial);
                     }
                 });
 
