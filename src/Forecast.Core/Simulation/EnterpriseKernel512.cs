@@ -64,8 +64,6 @@ internal static class EnterpriseKernel512
         var passIneligible = Vector512.Create(r.HtePassIneligible);
         var passRate = Vector512.Create(r.HtePassRate);
         var passCap = Vector512.Create(0.98);
-        var listE = Vector512.Create(r.PtsmeListingEaglet);
-        var listC = Vector512.Create(r.PtsmeListingCandidate);
         var eagletP = Vector512.Create(r.EagletListing * quality);
         var eagletMaxAge = Vector512.Create(r.EagletMaxAge);
         var eagletMaxRevenue = Vector512.Create(r.EagletMaxRevenue);
@@ -81,21 +79,14 @@ internal static class EnterpriseKernel512
         var investRatio = Vector512.Create(p.InvestRatio);
         var highTech = p.HighTech;
         var inst4 = Vector512.Create(4L);
-        // Per-tier and per-level rates, broadcast once (the JIT does not hoist broadcasts out of the loop).
-        var e0 = Vector512.Create(r.ExitRate[0]);
-        var e1 = Vector512.Create(r.ExitRate[1]);
-        var e2 = Vector512.Create(r.ExitRate[2]);
-        var e3 = Vector512.Create(r.ExitRate[3]);
-        var a0 = Vector512.Create(r.HteApply[0]);
-        var a1 = Vector512.Create(r.HteApply[1]);
-        var a2 = Vector512.Create(r.HteApply[2]);
-        var i0 = Vector512.Create(r.InstitutionUpgrade[0]);
-        var i1 = Vector512.Create(r.InstitutionUpgrade[1]);
-        var i2 = Vector512.Create(r.InstitutionUpgrade[2]);
-        var i3 = Vector512.Create(r.InstitutionUpgrade[3]);
-        var two64 = Vector512.Create(2L);
         var year2000 = Vector512.Create(2000L);
         var year1900 = Vector512.Create(1900L);
+        // Per-tier rates as tables indexed by the tier byte (Latent 0, Exited 1, Candidate 2, Eaglet 3,
+        // PTSME 4, HTE 5), looked up with one permute; entries for tiers a rate never applies to are 0.
+        var exitTable = Vector512.Create(0, 0, r.ExitRate[0], r.ExitRate[1], r.ExitRate[2], r.ExitRate[3], 0, 0);
+        var applyTable = Vector512.Create(0, 0, r.HteApply[0], r.HteApply[1], r.HteApply[2], 0, 0, 0);
+        var listingTable = Vector512.Create(0, 0, r.PtsmeListingCandidate, r.PtsmeListingEaglet, 0, r.PtsmeListingCandidate, 0, 0);
+        var instTable = Vector512.Create(r.InstitutionUpgrade[0], r.InstitutionUpgrade[1], r.InstitutionUpgrade[2], r.InstitutionUpgrade[3], 0, 0, 0, 0);
         var b0 = Vector512.Create(1L);
         var b1 = Vector512.Create(1L << 8);
         var b2 = Vector512.Create(1L << 16);
@@ -104,6 +95,9 @@ internal static class EnterpriseKernel512
         var b5 = Vector512.Create(1L << 40);
         var b6 = Vector512.Create(1L << 48);
         var b7 = Vector512.Create(1L << 56);
+        // Staged stock counts by new tier (word 1: HTE b0, PTSME b1, Eaglet b2, candidate b3, listed b4).
+        var stockTable = Vector512.Create(0, 0, 1L << 24, 1L << 16, (1L << 8) | (1L << 32), 1L | (1L << 32), 0, 0);
+        var halfScale = Vector512.Create(0.5 / 4294967296.0);
         ref var rawStart = ref MemoryMarshal.GetReference(raw);
         ref var w0Start = ref MemoryMarshal.GetReference(w0);
         ref var w1Start = ref MemoryMarshal.GetReference(w1);
@@ -143,20 +137,18 @@ internal static class EnterpriseKernel512
                 continue;
             }
 
-            var u0 = Unit(ref w0Start, t, half, scale32);
-            var u1 = Unit(ref w1Start, t, half, scale32);
-            var u = Unit(ref w2Start, t, half, scale32);
-            var u3 = Unit(ref w3Start, t, half, scale32);
+            var u0 = Unit(ref w0Start, t, scale32, halfScale);
+            var u1 = Unit(ref w1Start, t, scale32, halfScale);
+            var u = Unit(ref w2Start, t, scale32, halfScale);
+            var u3 = Unit(ref w3Start, t, scale32, halfScale);
             var isHte = Vector512.Equals(tier, tHte);
-            var isPtsme = Vector512.Equals(tier, tPtsme);
-            var isEaglet = Vector512.Equals(tier, tEaglet);
             var isCandidate = Vector512.Equals(tier, tCandidate);
 
             var gdp = Load(ctx.GdpGrowth, t);
             var growth = (beta * gdp) + Vector512.ConditionalSelect(isHte.AsDouble(), premium, zeroD) + (noise * ((two * u0) - oneD));
             var revenue = Vector512.Max(revenueOld * (oneD + growth), minRevenue);
 
-            var exitRate = Pick(isCandidate, e0, isEaglet, e1, isPtsme, e2, e3);
+            var exitRate = Avx512F.PermuteVar8x64(exitTable, tier);
             var exits = live & Vector512.LessThan(u1, exitRate * Load(ctx.ExitMultiplier, t)).AsInt64();
             var cont = live & ~exits;
 
@@ -173,10 +165,9 @@ internal static class EnterpriseKernel512
 
             // Others: HTE application, tech-SME listing, Eaglet naming, in that order of the uniform.
             var pass = Vector512.Min(passCap, passRate * Load(ctx.HtePass, t)) * eligibleFactor;
-            var apply = Pick(isCandidate, a0, isEaglet, a1, isPtsme, a2, zeroD);
+            var apply = Avx512F.PermuteVar8x64(applyTable, tier);
             var pHte = apply * Load(ctx.HteApply, t) * q * pass;
-            var listing = Vector512.ConditionalSelect(isEaglet.AsDouble(), listE, listC);
-            var pPtsme = Vector512.ConditionalSelect(isPtsme.AsDouble(), zeroD, listing * Load(ctx.PtsmeListing, t) * q);
+            var pPtsme = Avx512F.PermuteVar8x64(listingTable, tier) * Load(ctx.PtsmeListing, t) * q; // 0 for PTSME (0 * x is +0)
             var age = Vector512.ConvertToDouble(yearV - (year1900 + born));
             var eagletEligible = isCandidate
                 & Vector512.LessThanOrEqual(age, eagletMaxAge).AsInt64()
@@ -197,8 +188,7 @@ internal static class EnterpriseKernel512
             // R&D institutions: listed firms found or upgrade one level.
             var newIsHte = Vector512.Equals(newTier, tHte);
             var listed = cont & Vector512.GreaterThanOrEqual(newTier, tPtsme);
-            var instRate = Pick(Vector512.Equals(inst, Vector512<long>.Zero), i0, Vector512.Equals(inst, one), i1,
-                Vector512.Equals(inst, two64), i2, i3);
+            var instRate = Avx512F.PermuteVar8x64(instTable, inst);
             var pInst = instRate * Load(ctx.RdInstitution, t) * q
                 * Vector512.ConditionalSelect(newIsHte.AsDouble(), hteFactor, oneD);
             var up = listed & Vector512.LessThan(inst, inst4) & Vector512.LessThan(u3, pInst).AsInt64();
@@ -215,11 +205,9 @@ internal static class EnterpriseKernel512
             var counts0 = (toHte & b0) | (toPtsme & b1) | (toEaglet & b2)
                 | (up & Vector512.GreaterThan(newInst, one) & b3) | (up & Vector512.Equals(newInst, one) & b4)
                 | (renewed & b5) | (lost & b6) | (exits & b7);
-            var counts1 = (cont & newIsHte & b0)
-                | (((cont & Vector512.Equals(newTier, tPtsme)) | (cont & newIsHte & Vector512.LessThanOrEqual(revenue, smeMax).AsInt64())) & b1)
-                | (cont & Vector512.Equals(newTier, tEaglet) & b2)
-                | (cont & Vector512.Equals(newTier, tCandidate) & b3)
-                | (listed & b4) | (births & b5);
+            var counts1 = (cont & Avx512F.PermuteVar8x64(stockTable, newTier))
+                | (cont & newIsHte & Vector512.LessThanOrEqual(revenue, smeMax).AsInt64() & b1) // an SME-sized HTE keeps its PTSME listing
+                | (births & b5);
             sink.AddCounts8(0, t, counts0.AsUInt64());
             sink.AddCounts8(1, t, counts1.AsUInt64());
             sink.Add8(Metric.RdSpend, t, cont & Money(revenue * rd, million, half));
@@ -241,21 +229,18 @@ internal static class EnterpriseKernel512
     private static Vector512<double> Load(double[] values, int t) =>
         Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)t);
 
-    /// <summary>(r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>.</summary>
+    /// <summary>
+    /// (r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>: r * 2^-32 + 2^-33 in one fused
+    /// multiply-add, exact (and so equal to the scalar form) because r has 32 bits and the scale is a power of two.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Unit(ref uint words, int t, Vector512<double> half, Vector512<double> scale) =>
-        (Vector512.ConvertToDouble(Avx512F.ConvertToVector512UInt64(Vector256.LoadUnsafe(ref words, (nuint)t))) + half) * scale;
+    private static Vector512<double> Unit(ref uint words, int t, Vector512<double> scale, Vector512<double> halfScale) =>
+        Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref words, (nuint)t)), scale, halfScale);
 
     /// <summary><see cref="Fixed.MillionYuan"/> per lane: (long)(x * 1e6 + 0.5).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<long> Money(Vector512<double> millions, Vector512<double> million, Vector512<double> half) =>
         Vector512.ConvertToInt64((millions * million) + half);
-
-    /// <summary>Per lane: a where ma, else b where mb, else c where mc, else d.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Pick(Vector512<long> ma, Vector512<double> a, Vector512<long> mb, Vector512<double> b,
-        Vector512<long> mc, Vector512<double> c, Vector512<double> d) =>
-        Vector512.ConditionalSelect(ma.AsDouble(), a, Vector512.ConditionalSelect(mb.AsDouble(), b, Vector512.ConditionalSelect(mc.AsDouble(), c, d)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(ref ulong raw, int t, Vector512<long> tier, Vector512<long> inst, Vector512<long> cert, Vector512<long> born, Vector512<double> revenue)
