@@ -105,11 +105,7 @@ public sealed class LocalPartials
         public PartialAggregate Merge()
         {
             var merged = new PartialAggregate(trials);
-            foreach (var p in _all)
-            {
-                merged.Merge(p.Flush());
-            }
-
+            merged.MergeAll(_all.Select(p => p.Flush()).ToList());
             return merged;
         }
     }

@@ -51,4 +51,37 @@ public sealed class PartialAggregateTests
         Assert.Equal(5, p[Metric.NewHte, 1]);
         Assert.Throws<ArgumentException>(() => p.Merge(new PartialAggregate(4)));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(19)]
+    public void MergeAll_gives_the_bits_of_merging_one_by_one_with_the_target_counted(int count)
+    {
+        const int Trials = 13; // 312 values: vector body and scalar tail
+        var random = new System.Random(count);
+        PartialAggregate Random()
+        {
+            var p = new PartialAggregate(Trials);
+            for (var i = 0; i < p.Values.Length; i++)
+            {
+                p.Values[i] = random.NextInt64(-1L << 40, 1L << 40);
+            }
+
+            return p;
+        }
+
+        var parts = Enumerable.Range(0, count).Select(_ => Random()).ToList();
+        var target = Random();
+        var expected = new PartialAggregate(Trials, (long[])target.Values.Clone());
+        foreach (var p in parts)
+        {
+            expected.Merge(p);
+        }
+
+        target.MergeAll(parts);
+        Assert.Equal(expected.Values, target.Values);
+        Assert.Throws<ArgumentException>(() => target.MergeAll([new PartialAggregate(Trials + 1)]));
+    }
 }
