@@ -1,4 +1,5 @@
 using Forecast.Aggregation;
+using Forecast.Model;
 using Forecast.Simulation;
 using Orleans.Placement;
 
@@ -24,7 +25,9 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
         var profile = model.Population.Enterprises[agent];
         if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
         {
-            if (!firstYear)
+            // An entrant slot is first called in the year it wakes (the shard skips it while dormant, when
+            // its states are Init's in every trial); any other agent must have its state from the first year.
+            if (!firstYear && profile.InitialTier != Tier.Latent)
             {
                 throw new InvalidOperationException($"enterprise {agent} lost its state for the batch at trial {ctx.FirstTrial}");
             }

@@ -28,9 +28,13 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
 
         var calls = new List<Task<PartialAggregate?>>();
         var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
+        var profiles = model.Population.Enterprises;
         for (var a = Slice(firms, run.Shards, shard); a < Slice(firms, run.Shards, shard + 1); a++)
         {
-            calls.Add(GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey).Step(request));
+            if (!EnterpriseAgent.IsDormant(profiles[a], ctx))
+            {
+                calls.Add(GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey).Step(request)); // a dormant entrant's step does nothing
+            }
         }
 
         for (var i = Slice(slots, run.Shards, shard); i < Slice(slots, run.Shards, shard + 1); i++)

@@ -31,6 +31,14 @@ public struct EnterpriseState
 /// </summary>
 public static class EnterpriseAgent
 {
+    /// <summary>
+    /// An entrant slot no trial has opened by this year: its step does nothing. Slots open in rank
+    /// order and never close, so a dormant agent was dormant in every earlier year of the batch and its
+    /// states are still <see cref="Init"/>'s (callers may skip it, and initialise it when it wakes).
+    /// </summary>
+    public static bool IsDormant(in EnterpriseProfile p, YearContext ctx) =>
+        p.InitialTier == Tier.Latent && p.EntrantRank >= ctx.MaxActiveEntrants;
+
     public static void Init(in EnterpriseProfile p, Span<EnterpriseState> states)
     {
         var s = new EnterpriseState
@@ -69,9 +77,9 @@ public static class EnterpriseAgent
     public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink, VectorPath path)
         where TSink : struct, IMetricSink
     {
-        if (p.InitialTier == Tier.Latent && p.EntrantRank >= ctx.MaxActiveEntrants)
+        if (IsDormant(p, ctx))
         {
-            return; // an entrant slot no trial has opened yet (slots open in rank order and never close)
+            return;
         }
 
         var (k0, k1) = Streams.Key(ctx.Seed);
