@@ -4,7 +4,12 @@ using Forecast.Model;
 
 namespace Forecast.Benchmarks;
 
-/// <summary>Merging partial aggregates, against copying the same bytes (the baseline).</summary>
+/// <summary>
+/// Merging one partial aggregate into another (what the engines do per chunk and shard), against
+/// copying the same bytes with Array.Copy (the baseline). Merge reads two arrays and writes one, a
+/// copy reads one and writes one. At 1,000 trials a partial (192 KB) sits in L2, at 10,000 (1.9 MB)
+/// in L3. Bandwidth ratio = baseline time / Merge time (goal: at least 0.75x).
+/// </summary>
 [MemoryDiagnoser]
 public class MergeBenchmarks
 {
@@ -12,8 +17,10 @@ public class MergeBenchmarks
     private PartialAggregate _source = null!;
     private long[] _copy = null!;
 
-    [Params(1_000, 10_000)]
+    [ParamsSource(nameof(TrialValues))]
     public int Trials { get; set; }
+
+    public static IEnumerable<int> TrialValues => BenchParams.SmallOrTwo(1_000, 10_000);
 
     [GlobalSetup]
     public void Setup()
@@ -24,9 +31,9 @@ public class MergeBenchmarks
         new System.Random(1).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_source.Values.AsSpan()));
     }
 
-    [Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true, Description = "Array.Copy of the same bytes")]
     public void CopySameBytes() => Array.Copy(_source.Values, _copy, _copy.Length);
 
-    [Benchmark]
+    [Benchmark(Description = "PartialAggregate.Merge")]
     public void Merge() => _target.Merge(_source);
 }

@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using BenchmarkDotNet.Attributes;
+using Forecast.Aggregation;
+using Forecast.Model;
+using Forecast.Output;
+using Forecast.Simulation;
+using MathNet.Numerics.Statistics;
+
+namespace Forecast.Benchmarks;
+
+/// <summary>
+/// Finalising a 10,000-trial run: <see cref="Finaliser.Summarise"/> (selection for R-7 quantiles,
+/// two-pass mean and sd, histogram, target counts, joint probabilities) over every indicator and
+/// year, against a sort-based path (the baseline): per series a copy, Array.Sort, MathNet
+/// SortedArrayStatistics.QuantileCustom(R7) for P5..P95, ArrayStatistics.MeanStandardDeviation and
+/// the histogram, then the same target counts and joint probabilities. Goal: at least 20x faster.
+/// The table is filled with plausible values: per series, normal draws with the mean and sd of a
+/// real 200-trial run (rounded where the real series is integer, so ties occur as in a run).
+/// </summary>
+[MemoryDiagnoser]
+public class FinaliseBenchmarks
+{
+    public const int Trials = 10_000;
+
+    private SimulationModel _model = null!;
+    private TrialTable _table = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _model = BenchModels.Get(1);
+        _table = PlausibleTable(_model, Trials);
+
+        // The two paths must agree (both R-7), or the comparison means nothing.
+        var a = Finaliser.Summarise(_model, _table, BenchModels.Seed);
+        var b = SortBased();
+        for (var i = 0; i < a.Indicators.Count; i++)
+        {
+            var x = a.Indicators[i].Summary;
+            var y = b[i];
+            if (!Close(x.P5, y.P5) || !Close(x.P50, y.P50) || !Close(x.P95, y.P95) || !Close(x.Mean, y.Mean) || !Close(x.StdDev, y.StdDev))
+            {
+                throw new InvalidOperationException($"sort-based and selection statistics differ on series {i}: {x} vs {y}");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "sort-based (Array.Sort + MathNet R7)")]
+    public List<SeriesSummary> SortBased()
+    {
+        var n = _table.Trials;
+        var result = new List<SeriesSummary>();
+        for (var i = 0; i < Indicators.Count; i++)
+        {
+            for (var y = _model.FirstYear; y <= _model.LastYear; y++)
+            {
+                var sorted = _table.Series((Indicator)i, y).ToArray();
+                Array.Sort(sorted);
+                var (mean, sd) = ArrayStatistics.MeanStandardDeviation(sorted);
+                double Q(double p) => SortedArrayStatistics.QuantileCustom(sorted, p, QuantileDefinition.R7);
+                var min = sorted[0];
+                var max = sorted[^1];
+                var counts = new int[SeriesStatistics.HistogramBins];
+                var width = max - min;
+                foreach (var x in sorted)
+                {
+                    var bin = width > 0 ? (int)((x - min) / width * SeriesStatistics.HistogramBins) : 0;
+                    counts[Math.Clamp(bin, 0, SeriesStatistics.HistogramBins - 1)]++;
+                }
+
+                result.Add(new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), Q(0.05), Q(0.25), Q(0.50), Q(0.75), Q(0.95),
+                    new Forecast.Aggregation.Histogram(min, max, ImmutableArray.Create(counts))));
+            }
+        }
+
+        // Targets and joint probabilities, as Summarise computes them.
+        foreach (var t in _model.Targets)
+        {
+            var met = SeriesStatistics.CountAtLeast(_table.Series(t.Indicator, t.Year), t.Threshold);
+            _ = SeriesStatistics.Wilson(met, n);
+        }
+
+        foreach (var group in _model.Targets.GroupBy(t => t.Year))
+        {
+            _ = Finaliser.JointMet(_table, group.ToArray()).Count(m => m);
+        }
+
+        return result;
+    }
+
+    [Benchmark(Description = "Finaliser.Summarise (selection)")]
+    public ForecastResult Summarise() => Finaliser.Summarise(_model, _table, BenchModels.Seed);
+
+    public static TrialTable PlausibleTable(SimulationModel model, int trials)
+    {
+        var real = LocalEngine.Run(model, BenchModels.Seed, 200);
+        var table = new TrialTable(model.FirstYear, model.Years, trials);
+        var random = new System.Random(7);
+        for (var i = 0; i < Indicators.Count; i++)
+        {
+            for (var y = model.FirstYear; y <= model.LastYear; y++)
+            {
+                var sample = real.Series((Indicator)i, y).ToArray();
+                var (mean, sd) = ArrayStatistics.MeanStandardDeviation(sample);
+                var integer = sample.All(v => v == Math.Round(v));
+                var series = table.Series((Indicator)i, y);
+                for (var t = 0; t < trials; t++)
+                {
+                    // Box-Muller.
+                    var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                    var v = mean + (sd * z);
+                    series[t] = integer ? Math.Round(v) : v;
+                }
+            }
+        }
+
+        return table;
+    }
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(a));
+}

@@ -1,0 +1,458 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Forecast.Simulation;
+
+namespace Forecast.Benchmarks;
+
+/// <summary>
+/// Writes RESULTS.md from BenchmarkDotNet's exports (results/*-report-brief.json for the figures,
+/// *-report-github.md for the tables) and the key=value files run.sh and e2e.sh leave:
+/// <c>report --artifacts DIR --out FILE [--e2e FILE] [--machine FILE] [--mode M] [--started UNIX]</c>.
+/// Every ratio is taken within one BenchmarkDotNet run (methods of one class, same process launch
+/// settings), from the medians of the measured iterations (sturdier than means on this shared machine). A goal missing its figures is reported as NOT MEASURED.
+/// </summary>
+public static class ResultsReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        if (!options.TryGetValue("artifacts", out var artifacts) || !options.TryGetValue("out", out var outPath))
+        {
+            Console.Error.WriteLine("usage: report --artifacts DIR --out FILE [--e2e FILE] [--machine FILE] [--mode M] [--started UNIX]");
+            return 2;
+        }
+
+        var rows = LoadRows(Path.Combine(artifacts, "results"));
+        var e2e = options.TryGetValue("e2e", out var e2ePath) ? KeyValues(e2ePath) : [];
+        var machine = options.TryGetValue("machine", out var machinePath) ? KeyValues(machinePath) : [];
+        var mode = options.GetValueOrDefault("mode", BenchMode.Full);
+        var started = options.TryGetValue("started", out var s) ? long.Parse(s, Inv) : (long?)null;
+
+        var text = Write(rows, e2e, machine, mode, started, Path.Combine(artifacts, "results"));
+        File.WriteAllText(outPath, text);
+        Console.WriteLine(text);
+        return 0;
+    }
+
+    private sealed record Row(string Type, string Method, string Title, IReadOnlyDictionary<string, object> Params, double Time, double StdDev, double? Allocated);
+
+    private static List<Row> LoadRows(string dir)
+    {
+        var rows = new List<Row>();
+        if (!Directory.Exists(dir))
+        {
+            return rows;
+        }
+
+        foreach (var file in Directory.GetFiles(dir, "*-report-brief.json").Order(StringComparer.Ordinal))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var b in doc.RootElement.GetProperty("Benchmarks").EnumerateArray())
+            {
+                if (!b.TryGetProperty("Statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
+                {
+                    continue; // a benchmark that failed has no statistics
+                }
+
+                var parameters = new Dictionary<string, object>();
+                foreach (var pair in (b.GetProperty("Parameters").GetString() ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var kv = pair.Split('=', 2);
+                    parameters[kv[0]] = kv.Length > 1 ? kv[1] : "";
+                }
+
+                double? allocated = b.TryGetProperty("Memory", out var memory) && memory.ValueKind == JsonValueKind.Object
+                    && memory.TryGetProperty("BytesAllocatedPerOperation", out var bytes) && bytes.ValueKind == JsonValueKind.Number
+                    ? bytes.GetDouble() : null;
+                rows.Add(new Row(
+                    b.GetProperty("Type").GetString()!,
+                    b.GetProperty("Method").GetString()!,
+                    (b.GetProperty("MethodTitle").GetString() ?? "").Trim('\''),
+                    parameters,
+                    stats.GetProperty("Median").GetDouble(),
+                    stats.GetProperty("StandardDeviation").GetDouble(),
+                    allocated));
+            }
+        }
+
+        return rows;
+    }
+
+    private static Dictionary<string, string> KeyValues(string path)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return d;
+        }
+
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var i = line.IndexOf('=');
+            if (i > 0 && !line.StartsWith('#'))
+            {
+                d[line[..i].Trim()] = line[(i + 1)..].Trim();
+            }
+        }
+
+        return d;
+    }
+
+    private static string Write(List<Row> rows, Dictionary<string, string> e2e, Dictionary<string, string> machine,
+        string mode, long? started, string resultsDir)
+    {
+        Row? Find(string type, string method, params (string Key, string Value)[] ps) => rows.FirstOrDefault(r =>
+            r.Type == type && r.Method == method && ps.All(p => r.Params.TryGetValue(p.Key, out var v) && (string)v == p.Value));
+        IEnumerable<string> ParamValues(string type, string key) => rows.Where(r => r.Type == type && r.Params.ContainsKey(key))
+            .Select(r => (string)r.Params[key]).Distinct().OrderBy(v => int.Parse(v, Inv));
+
+        var goals = new List<string[]>();
+        void Goal(string item, string measured, string goal, bool? met, string? note = null) =>
+            goals.Add([item, measured, goal, met is null ? "NOT MEASURED" : met.Value ? "MET" : "NOT MET", note ?? ""]);
+        void Info(string item, string measured, string note = "") => goals.Add([item, measured, "-", "-", note]);
+
+        // 1. Reduction.
+        var reduction = nameof(ReductionBenchmarks);
+        var reductionTrials = ParamValues(reduction, "Trials").ToList();
+        if (reductionTrials.Count == 0)
+        {
+            Goal("1 Reduction: PartialAggregate.MergeAll bandwidth / TensorPrimitives.Sum", "-", ">= 0.80x", null);
+        }
+
+        foreach (var t in reductionTrials)
+        {
+            var baseRow = Find(reduction, "SumSameBytes", ("Trials", t));
+            var merge = Find(reduction, "MergeAll", ("Trials", t));
+            var pairwise = Find(reduction, "Merge", ("Trials", t));
+            var four = Find(reduction, "AddFourPerPass", ("Trials", t));
+            var bytes = ReductionBenchmarks.SourceBytes(new Dictionary<string, object> { ["Trials"] = t });
+            string Gbs(Row? r) => r is null ? "-" : F(bytes / r.Time, 1) + " GB/s";
+            var count = ReductionBenchmarks.Partials(int.Parse(t, Inv));
+            Goal($"1 Reduction, {count:N0} partials of {int.Parse(t, Inv):N0} trials: MergeAll bandwidth / Sum bandwidth",
+                baseRow is null || merge is null ? "-" : $"{F(baseRow.Time / merge.Time, 2)}x ({Gbs(merge)} vs {Gbs(baseRow)})",
+                ">= 0.80x", baseRow is null || merge is null ? null : baseRow.Time / merge.Time >= 0.8);
+            if (baseRow is not null && pairwise is not null)
+            {
+                Info($"1 Reduction, {int.Parse(t, Inv):N0} trials: pairwise Merge, one partial per pass",
+                    $"{F(baseRow.Time / pairwise.Time, 2)}x ({Gbs(pairwise)})", "for comparison");
+            }
+
+            if (baseRow is not null && four is not null)
+            {
+                Info($"1 Reduction, {int.Parse(t, Inv):N0} trials: hand Vector512 loop, 4 partials per pass",
+                    $"{F(baseRow.Time / four.Time, 2)}x ({Gbs(four)})", "for comparison; not used by the engines");
+            }
+        }
+
+        // 2. Fused accumulation.
+        {
+            var alone = Find(nameof(FusedAccumulationBenchmarks), "SimulateAlone");
+            var fused = Find(nameof(FusedAccumulationBenchmarks), "Fused");
+            Goal("2 Fused accumulation: Step with AccumulatorSink / with DiscardSink (1 year, 1,000 trials, 1 thread)",
+                alone is null || fused is null ? "-" : $"{F(fused.Time / alone.Time, 2)}x ({Ms(fused.Time)} vs {Ms(alone.Time)})",
+                "<= 1.10x", alone is null || fused is null ? null : fused.Time / alone.Time <= 1.10);
+        }
+
+        // 3. Merge.
+        var mergeTrials = ParamValues(nameof(MergeBenchmarks), "Trials").ToList();
+        if (mergeTrials.Count == 0)
+        {
+            Goal("3 Merge: PartialAggregate.Merge bandwidth / Array.Copy", "-", ">= 0.75x", null);
+        }
+
+        foreach (var t in mergeTrials)
+        {
+            var copy = Find(nameof(MergeBenchmarks), "CopySameBytes", ("Trials", t));
+            var merge = Find(nameof(MergeBenchmarks), "Merge", ("Trials", t));
+            Goal($"3 Merge, partial of {int.Parse(t, Inv):N0} trials: Merge bandwidth / Array.Copy bandwidth",
+                copy is null || merge is null ? "-" : $"{F(copy.Time / merge.Time, 2)}x ({Us(merge.Time)} vs {Us(copy.Time)})",
+                ">= 0.75x", copy is null || merge is null ? null : copy.Time / merge.Time >= 0.75);
+        }
+
+        // 6 first: the run time item 4's share needs.
+        var scaling = nameof(ScalingBenchmarks);
+        var scalingRows = rows.Where(r => r.Type == scaling && r.Method == "OneYear").ToList();
+        double PerAty(Row r) => r.Time / ScalingBenchmarks.AgentTrialYearsPerOp(r.Params);
+        var smallest = scalingRows
+            .OrderBy(r => int.Parse((string)r.Params["PopulationScale"], Inv))
+            .ThenBy(r => int.Parse((string)r.Params["Trials"], Inv))
+            .FirstOrDefault();
+        var agents1 = BenchModels.Agents(1);
+        var years = BenchModels.Get(1).Years;
+        var run1x = scalingRows.Where(r => (string)r.Params["PopulationScale"] == "1")
+            .OrderByDescending(r => int.Parse((string)r.Params["Trials"], Inv)).FirstOrDefault();
+        double? runNs = run1x is null ? null : PerAty(run1x) * agents1 * 10_000 * years;
+
+        // 4. Finalise.
+        {
+            var sort = Find(nameof(FinaliseBenchmarks), "SortBased");
+            var sel = Find(nameof(FinaliseBenchmarks), "Summarise");
+            Goal("4 Finalise 10,000 trials: sort-based time / Finaliser.Summarise time",
+                sort is null || sel is null ? "-" : $"{F(sort.Time / sel.Time, 1)}x faster ({Ms(sel.Time)} vs {Ms(sort.Time)})",
+                ">= 20x", sort is null || sel is null ? null : sort.Time / sel.Time >= 20);
+            var shares = new List<string>();
+            if (sel is not null && runNs is not null)
+            {
+                shares.Add($"{Pct(sel.Time / (runNs.Value + sel.Time))} of a 10,000-trial run estimated from item 6 "
+                    + $"({F(PerAty(run1x!), 2)} ns/agent-trial-year x {agents1:N0} agents x 10,000 x {years} years = {F(runNs.Value / 1e9, 2)} s)");
+            }
+
+            if (sel is not null && e2e.TryGetValue("local_wall", out var lw) && e2e.GetValueOrDefault("trials") == "10000")
+            {
+                shares.Add($"{Pct(sel.Time / 1e9 / double.Parse(lw, Inv))} of the measured `--engine local` wall time ({lw} s, item 7)");
+            }
+
+            Info("4 Finalise: share of a run", shares.Count == 0 ? "-" : string.Join("; ", shares));
+        }
+
+        // 5. Kernel: per agent-trial-year from the actual population (see KernelBenchmarks).
+        {
+            var full = Find(nameof(KernelBenchmarks), "FullModel");
+            var bare = Find(nameof(KernelBenchmarks), "BareFourTier");
+            var bareScalar = Find(nameof(KernelBenchmarks), "BareFourTierScalar");
+            var ops = KernelBenchmarks.AgentTrialYearsPerOp(new Dictionary<string, object>());
+            Goal($"5 Kernel: LocalEngine.RunBatch, {KernelBenchmarks.Agents:N0} agents x {KernelBenchmarks.Trials:N0} trials x {KernelBenchmarks.Years} years, 2 threads",
+                full is null ? "-" : $"{F(full.Time / ops, 2)} ns/agent-trial-year" + (bare is null ? "" : $" ({F(full.Time / bare.Time, 1)}x the bare kernel)"),
+                "<= 1.5 ns", full is null ? null : full.Time / ops <= 1.5);
+            if (bare is not null)
+            {
+                Info("5 Kernel baseline: bare four-tier kernel (AVX-512, 1 byte of state)", $"{F(bare.Time / ops, 2)} ns/agent-trial-year"
+                    + (bareScalar is null ? "" : $"; scalar path {F(bareScalar.Time / ops, 2)} ns"));
+            }
+        }
+
+        // 6. Scaling.
+        if (scalingRows.Count == 0 || smallest is null)
+        {
+            Goal("6 Scaling: linear cost, bounded memory", "-", "linear, bounded", null);
+        }
+        else
+        {
+            var perAty0 = PerAty(smallest);
+            var worst = scalingRows.Max(r => PerAty(r) / perAty0);
+            var worstRow = scalingRows.MaxBy(r => PerAty(r) / perAty0)!;
+            Goal("6 Scaling: ns/agent-trial-year of every configuration / the smallest's (1 year)",
+                $"at most {F(worst, 2)}x (worst: {Config(worstRow)}; smallest {F(perAty0, 2)} ns)",
+                "<= 1.25x (linear)", worst <= 1.25);
+
+            // Memory: allocated per batch at the most trials, against 1,000 trials, per population.
+            var memoryNotes = new List<string>();
+            bool? bounded = true;
+            foreach (var group in scalingRows.GroupBy(r => (string)r.Params["PopulationScale"]).OrderBy(g => int.Parse(g.Key, Inv)))
+            {
+                var least = group.MinBy(r => int.Parse((string)r.Params["Trials"], Inv))!;
+                var most = group.MaxBy(r => int.Parse((string)r.Params["Trials"], Inv))!;
+                if (least.Allocated is null || most.Allocated is null)
+                {
+                    bounded = null;
+                    continue;
+                }
+
+                var a0 = least.Allocated.Value / ScalingBenchmarks.Batches(least.Params);
+                var a1 = most.Allocated.Value / ScalingBenchmarks.Batches(most.Params);
+                memoryNotes.Add($"{group.Key}x: {Mb(a1)} per batch at {int.Parse((string)most.Params["Trials"], Inv):N0} trials"
+                    + (least == most ? "" : $" vs {Mb(a0)} at {int.Parse((string)least.Params["Trials"], Inv):N0}"));
+                if (least != most && a1 > 1.10 * a0)
+                {
+                    bounded = false;
+                }
+            }
+
+            var single = scalingRows.Select(r => (string)r.Params["Trials"]).Distinct().Count() < 2;
+            Goal("6 Scaling: bytes allocated per 1,000-trial batch as trials grow (MemoryDiagnoser)",
+                string.Join("; ", memoryNotes), "<= 1.10x (bounded by the batch)", single ? null : bounded,
+                single ? "one trial count only (quick mode): growth with trials not measured" : null);
+        }
+
+        if (e2e.TryGetValue("local_rss_kb", out var rssBig) && e2e.TryGetValue("local_small_rss_kb", out var rssSmall)
+            && e2e.TryGetValue("local_small_trials", out var smallTrials))
+        {
+            Info("6 Scaling: peak resident memory of `forecast run --engine local` (5 years)",
+                $"{Mb(double.Parse(rssBig, Inv) * 1024)} at {int.Parse(e2e["trials"], Inv):N0} trials vs {Mb(double.Parse(rssSmall, Inv) * 1024)} at {int.Parse(smallTrials, Inv):N0}",
+                "from e2e.sh (/usr/bin/time max RSS)");
+        }
+
+        // 7. End to end.
+        {
+            var trials = e2e.GetValueOrDefault("trials");
+            var ow = e2e.TryGetValue("orleans_wall", out var o) ? double.Parse(o, Inv) : (double?)null;
+            var lw = e2e.TryGetValue("local_wall", out var l) ? double.Parse(l, Inv) : (double?)null;
+            var at10k = trials == "10000";
+            Goal($"7 End to end: `forecast run --trials {trials ?? "?"}` (embedded silo), process start to exit",
+                ow is null ? "-" : $"{F(ow.Value, 2)} s" + (lw is null ? "" : $" (`--engine local`: {F(lw.Value, 2)} s)"),
+                "<= 3 s at 10,000 trials", ow is null ? null : at10k ? ow <= 3 : null,
+                ow is not null && !at10k ? $"ran {trials} trials (quick mode); the goal is for 10,000" : null);
+            Goal("7 End to end: throughput of the grain path / the pure (`--engine local`) path",
+                ow is null || lw is null ? "-" : $"{F(lw.Value / ow.Value, 2)}x",
+                ">= 0.70x", ow is null || lw is null ? null : lw / ow >= 0.7,
+                ow is not null && !at10k ? $"at {trials} trials silo start-up weighs more than at 10,000" : null);
+        }
+
+        var sb = new StringBuilder();
+        sb.AppendLine("# Benchmark results");
+        sb.AppendLine();
+        sb.AppendLine("Generated by `benchmarks/run.sh" + (mode == BenchMode.Quick ? " --quick" : mode == BenchMode.Long ? " --long" : "") + "`; do not edit by hand.");
+        sb.AppendLine();
+        sb.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        sb.AppendLine($"- Mode: {mode} ({ModeText(mode)})");
+        sb.AppendLine($"- Machine: {machine.GetValueOrDefault("cpu", "?")}, {machine.GetValueOrDefault("cores", Environment.ProcessorCount.ToString(Inv))} cores, "
+            + $"{machine.GetValueOrDefault("memory", "?")} memory; {machine.GetValueOrDefault("os", Environment.OSVersion.ToString())}");
+        sb.AppendLine($"- .NET: SDK {machine.GetValueOrDefault("dotnet", "?")}, runtime {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; "
+            + "server GC, non-concurrent (as the CLI); BenchmarkDotNet 0.15.8");
+        if (machine.TryGetValue("commit", out var commit))
+        {
+            sb.AppendLine($"- Code: commit {commit}" + (machine.TryGetValue("dirty", out var dirty) && dirty != "0" ? $" plus {dirty} uncommitted change(s) under src/ and client/ (measured as built)" : ""));
+        }
+
+        if (started is not null)
+        {
+            sb.AppendLine($"- run.sh took {Duration(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - started.Value)} up to writing this file"
+                + (machine.TryGetValue("bench_seconds", out var bs) ? $" (BenchmarkDotNet {Duration(long.Parse(bs, Inv))}" : "")
+                + (machine.TryGetValue("e2e_seconds", out var es) ? $", e2e.sh {Duration(long.Parse(es, Inv))})" : machine.ContainsKey("bench_seconds") ? ")" : ""));
+        }
+
+        if (machine.TryGetValue("load_start", out var load0))
+        {
+            sb.AppendLine($"- Load average (1, 5, 15 min) at the start: {load0}; at the end: {machine.GetValueOrDefault("load_end", "?")} "
+                + "(2 cores; the benchmarks themselves load up to 2, so a start value well above 0 means other work shared the machine)");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("The machine is shared and noisy (5-10%, at times 2x; see `../shared/PERF-NOTES.md`): each figure below is the "
+            + "median of a benchmark's measured iterations and each ratio is taken between methods of one BenchmarkDotNet run; compare ratios, not absolute times across runs. "
+            + "A goal that is NOT MET is reported as measured; run.sh fails only when something crashes.");
+        sb.AppendLine();
+        sb.AppendLine("## Goals");
+        sb.AppendLine();
+        sb.AppendLine("| item | measured | goal | status | note |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var g in goals)
+        {
+            sb.AppendLine($"| {g[0]} | {g[1]} | {g[2]} | {g[3]} | {g[4]} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Scaling detail (item 6)");
+        sb.AppendLine();
+        if (scalingRows.Count > 0 && smallest is not null)
+        {
+            sb.AppendLine("| population | agents | trials | median time | ns/agent-trial-year | vs smallest | allocated/op | allocated per batch | bytes per agent-trial |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in scalingRows.OrderBy(r => int.Parse((string)r.Params["PopulationScale"], Inv)).ThenBy(r => int.Parse((string)r.Params["Trials"], Inv)))
+            {
+                var scale = int.Parse((string)r.Params["PopulationScale"], Inv);
+                var trials = int.Parse((string)r.Params["Trials"], Inv);
+                var agents = BenchModels.Agents(scale);
+                sb.AppendLine($"| {scale}x | {agents:N0} | {trials:N0} | {Ms(r.Time)} | {F(PerAty(r), 2)} | {F(PerAty(r) / PerAty(smallest), 2)}x | "
+                    + $"{(r.Allocated is null ? "-" : Mb(r.Allocated.Value))} | {(r.Allocated is null ? "-" : Mb(r.Allocated.Value / ScalingBenchmarks.Batches(r.Params)))} | "
+                    + $"{(r.Allocated is null ? "-" : F(r.Allocated.Value / ((double)agents * trials), 2))} |");
+            }
+
+            sb.AppendLine();
+            sb.AppendLine($"One simulated year (2021) per operation, in batches of {LocalEngine.DefaultBatchSize:N0} trials. Allocated bytes are what "
+                + "MemoryDiagnoser counts per operation (all allocations, not the peak): every batch allocates its own states (8 bytes per "
+                + "agent and trial) and drops them before the next, so what is live at once is one batch, whatever the number of trials. "
+                + "Each batch's set-up (allocating and initialising states, the district's per-trial draws) is paid once per simulated year here, "
+                + "so ns/agent-trial-year is above item 5's five-year figure; the point of this table is how it changes with trials and population.");
+        }
+        else
+        {
+            sb.AppendLine("Not measured.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## End to end (item 7)");
+        sb.AppendLine();
+        if (e2e.Count > 0)
+        {
+            sb.AppendLine("```");
+            foreach (var (k, v) in e2e)
+            {
+                sb.AppendLine($"{k}={v}");
+            }
+
+            sb.AppendLine("```");
+            sb.AppendLine();
+            sb.AppendLine("Wall time from process start to exit of the Release build (`dotnet client/Forecast.Cli/bin/Release/net10.0/forecast.dll run ...`, "
+                + "run from the repository root, output to a temporary folder), measured with " + e2e.GetValueOrDefault("tool", "?")
+                + "; each figure is the " + (e2e.GetValueOrDefault("runs", "1") == "1" ? "only run" : $"median of {e2e["runs"]} runs") + ". "
+                + "Throughput ratio = local wall / grain wall (same trials).");
+        }
+        else
+        {
+            sb.AppendLine("Not measured.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## BenchmarkDotNet tables");
+        sb.AppendLine();
+        sb.AppendLine("As exported to `benchmarks/BenchmarkDotNet.Artifacts/results/*-report-github.md` (not committed).");
+        var tables = Directory.Exists(resultsDir) ? Directory.GetFiles(resultsDir, "*-report-github.md") : [];
+        Array.Sort(tables, StringComparer.Ordinal);
+        foreach (var file in tables)
+        {
+            var name = Path.GetFileName(file).Replace("-report-github.md", "").Replace("Forecast.Benchmarks.", "");
+            sb.AppendLine();
+            sb.AppendLine($"### {name}");
+            sb.AppendLine();
+            var lines = File.ReadAllLines(file);
+
+            // Keep the job line and the table; the environment block is the same for every class.
+            var inBlock = false;
+            foreach (var line in lines)
+            {
+                if (line.StartsWith("```", StringComparison.Ordinal))
+                {
+                    inBlock = !inBlock;
+                    continue;
+                }
+
+                if (inBlock)
+                {
+                    if (line.StartsWith("Job=", StringComparison.Ordinal) || line.StartsWith("IterationCount=", StringComparison.Ordinal)
+                        || line.StartsWith("InvocationCount=", StringComparison.Ordinal) || line.StartsWith("UnrollFactor=", StringComparison.Ordinal))
+                    {
+                        sb.AppendLine($"`{line.Trim()}`  ");
+                    }
+
+                    continue;
+                }
+
+                sb.AppendLine(line);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ModeText(string mode) => mode switch
+    {
+        BenchMode.Quick => "BenchmarkDotNet ShortRun job: 1 launch, 3 warm-up and 3 measured iterations; the kernel and fused classes 1 warm-up and 3 iterations, the scaling class 1 warm-up and 2 iterations (Monitoring strategy: one invocation each); smallest params; e2e at 1,000 trials, one run",
+        BenchMode.Long => "BenchmarkDotNet default job; 100,000 trials added to the scaling class",
+        _ => "1 launch, 3 warm-up and 10 measured iterations per benchmark, not BenchmarkDotNet's default stopping rule, to keep run.sh "
+            + "under ~20 minutes; the kernel and fused classes 2 warm-up and 6 iterations, the scaling class 1 warm-up and 2 iterations of one invocation each (Monitoring strategy); e2e at 10,000 trials, median of 3 runs",
+    };
+
+    private static string Config(Row r) =>
+        $"{r.Params["PopulationScale"]}x population, {int.Parse((string)r.Params["Trials"], Inv):N0} trials";
+
+    private static string F(double v, int digits) => v.ToString("F" + digits.ToString(Inv), Inv);
+
+    private static string Pct(double v) => (100 * v).ToString(v < 0.001 ? "0.000" : "0.0", Inv) + "%";
+
+    private static string Ms(double ns) => ns >= 1e9 ? F(ns / 1e9, 2) + " s" : F(ns / 1e6, ns >= 1e8 ? 0 : 2) + " ms";
+
+    private static string Us(double ns) => F(ns / 1e3, 2) + " us";
+
+    private static string Mb(double bytes) => bytes >= 1e9 ? F(bytes / 1e9, 2) + " GB" : F(bytes / 1e6, 1) + " MB";
+
+    private static string Duration(long seconds) => seconds >= 60 ? $"{seconds / 60} min {seconds % 60} s" : $"{seconds} s";
+}
