@@ -56,10 +56,10 @@ public sealed class PartialAggregate
     public void Clear() => Array.Clear(Values);
 
     /// <summary>
-    /// Adds every partial of <paramref name="parts"/> into this one, eight at a time: each pass reads
-    /// eight partials and this one once and writes this one once, so the reduction runs near the
-    /// bandwidth of reading the partials (pairwise <see cref="Merge"/> reads and writes the target once
-    /// per partial). Integer sums: the result is the same bits as merging one by one, in any order.
+    /// Adds every partial of <paramref name="parts"/> into this one, a 64 KB tile of this one at a time
+    /// (it stays in cache while the partials add into it, eight per pass), so the reduction runs near the
+    /// bandwidth of reading the partials once (pairwise <see cref="Merge"/> reads and writes the
+    /// target once per partial). Integer sums: the result is the same bits as merging one by one, in any order.
     /// </summary>
     public void MergeAll(IReadOnlyList<PartialAggregate> parts)
     {
@@ -71,33 +71,43 @@ public sealed class PartialAggregate
             }
         }
 
-        var i = 0;
-        for (; i + 8 <= parts.Count; i += 8)
+        // Tiles of this partial small enough to stay in cache while every partial adds its slice: the
+        // target is then read and written once in all, and the partials stream through once. 8,192
+        // longs measured best here (2,048: more page switches per byte; 32,768: out of L2).
+        const int Tile = 8192;
+        var n = Values.Length;
+        for (var start = 0; start < n; start += Tile)
         {
-            AddEight(Values, parts[i].Values, parts[i + 1].Values, parts[i + 2].Values, parts[i + 3].Values,
-                parts[i + 4].Values, parts[i + 5].Values, parts[i + 6].Values, parts[i + 7].Values);
-        }
+            var length = Math.Min(Tile, n - start);
+            var i = 0;
+            for (; i + 8 <= parts.Count; i += 8)
+            {
+                AddEight(Values, start, length, parts[i].Values, parts[i + 1].Values, parts[i + 2].Values, parts[i + 3].Values,
+                    parts[i + 4].Values, parts[i + 5].Values, parts[i + 6].Values, parts[i + 7].Values);
+            }
 
-        for (; i < parts.Count; i++)
-        {
-            Merge(parts[i]);
+            var acc = Values.AsSpan(start, length);
+            for (; i < parts.Count; i++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(acc, parts[i].Values.AsSpan(start, length), acc);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddEight(long[] acc, long[] p0, long[] p1, long[] p2, long[] p3, long[] p4, long[] p5, long[] p6, long[] p7)
+    private static void AddEight(long[] acc, int start, int n, long[] p0, long[] p1, long[] p2, long[] p3, long[] p4, long[] p5, long[] p6, long[] p7)
     {
-        // Every array has acc's length (MergeAll checked the shapes), so the unchecked loads stay in bounds.
-        var n = acc.Length;
-        ref var a = ref MemoryMarshal.GetArrayDataReference(acc);
-        ref var r0 = ref MemoryMarshal.GetArrayDataReference(p0);
-        ref var r1 = ref MemoryMarshal.GetArrayDataReference(p1);
-        ref var r2 = ref MemoryMarshal.GetArrayDataReference(p2);
-        ref var r3 = ref MemoryMarshal.GetArrayDataReference(p3);
-        ref var r4 = ref MemoryMarshal.GetArrayDataReference(p4);
-        ref var r5 = ref MemoryMarshal.GetArrayDataReference(p5);
-        ref var r6 = ref MemoryMarshal.GetArrayDataReference(p6);
-        ref var r7 = ref MemoryMarshal.GetArrayDataReference(p7);
+        // Every array has acc's length (MergeAll checked the shapes) and [start, start + n) lies in it,
+        // so the unchecked loads stay in bounds.
+        ref var a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), start);
+        ref var r0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p0), start);
+        ref var r1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p1), start);
+        ref var r2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p2), start);
+        ref var r3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p3), start);
+        ref var r4 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p4), start);
+        ref var r5 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p5), start);
+        ref var r6 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p6), start);
+        ref var r7 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p7), start);
         nuint k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
