@@ -17,7 +17,7 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
     private EnterpriseState[] _states = [];
     private int _batchFirstTrial = -1;
 
-    public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
+    public Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request)
     {
         var (spec, ctx, poolId, firstYear) = request.Value;
         var model = _model ??= models.Get(spec);
@@ -34,15 +34,15 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
 
             if (_states.Length != ctx.Trials)
             {
-                _states = new EnterpriseState[ctx.Trials];
+                _states = GC.AllocateUninitializedArray<EnterpriseState>(ctx.Trials, pinned: true); // never moved by the GC: tens of thousands of these live for a whole run
             }
 
             _batchFirstTrial = ctx.FirstTrial;
             EnterpriseAgent.Init(profile, _states);
         }
 
-        return Task.FromResult(partials.AddLocallyOrReturn(poolId, ctx.Trials,
-            acc => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc)));
+        return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
+            acc => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc))));
     }
 }
 
@@ -55,7 +55,7 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
     private IncubatorState[] _states = [];
     private int _batchFirstTrial = -1;
 
-    public Task<PartialAggregate?> Step(Immutable<StepRequest> request)
+    public Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request)
     {
         var (spec, ctx, poolId, firstYear) = request.Value;
         var model = _model ??= models.Get(spec);
@@ -76,7 +76,7 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
             IncubatorAgent.Init(model.Population.Incubators[slot], _states);
         }
 
-        return Task.FromResult(partials.AddLocallyOrReturn(poolId, ctx.Trials,
-            acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc.Partial)));
+        return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
+            acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc.Partial))));
     }
 }

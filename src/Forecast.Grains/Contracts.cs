@@ -96,16 +96,17 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
 public interface IShardGrain : IGrainWithStringKey
 {
     [Alias("step-year")]
-    Task<PartialAggregate> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context);
+    /// <summary>The shard's merged partial, returned immutable (never touched by the shard again, so a local call need not copy it).</summary>
+    Task<Immutable<PartialAggregate>> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context);
 }
 
 /// <summary>One enterprise of one run. Key: agent index + run id.</summary>
 [Alias("forecast.enterprise")]
 public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Steps the year; returns null when it added into the local pool, else its own partial.</summary>
+    /// <summary>Steps the year; returns null when it added into the local pool, else its own partial (immutable: not copied).</summary>
     [Alias("step")]
-    Task<PartialAggregate?> Step(Immutable<StepRequest> request);
+    Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
 }
 
 /// <summary>One incubator slot of one run. Key: slot index + run id.</summary>
@@ -113,5 +114,5 @@ public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
 public interface IIncubatorGrain : IGrainWithIntegerCompoundKey
 {
     [Alias("step")]
-    Task<PartialAggregate?> Step(Immutable<StepRequest> request);
+    Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
 }

@@ -335,10 +335,7 @@ public sealed class CoordinatorGrain(
             var ctx = new Immutable<YearContext>(coordinator.BeginYear(year));
             var partials = await Task.WhenAll(shards.Select(s => s.StepYear(immutableSpec, ctx)));
             var merged = new PartialAggregate(count);
-            foreach (var p in partials)
-            {
-                merged.Merge(p);
-            }
+            merged.MergeAll(partials.Select(p => p.Value).ToList());
 
             coordinator.EndYear(merged);
             var fraction = (first + (count * (year - model.FirstYear + 1.0) / model.Years)) / total;

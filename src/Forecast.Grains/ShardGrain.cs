@@ -12,9 +12,12 @@ namespace Forecast.Grains;
 [SiloIndexPlacement]
 public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
 {
+    private IEnterpriseGrain[]? _enterprises; // a shard's key fixes its run, shard count and slice
+    private IIncubatorGrain[]? _incubators;
+
     public Task<string> Silo() => Task.FromResult(RuntimeIdentity);
 
-    public async Task<PartialAggregate> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context)
+    public async Task<Immutable<PartialAggregate>> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context)
     {
         var run = spec.Value;
         var ctx = context.Value;
@@ -26,24 +29,30 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var pool = run.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
         var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
 
-        var calls = new List<Task<PartialAggregate?>>();
+        var calls = new List<Task<Immutable<PartialAggregate?>>>();
         var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
         var profiles = model.Population.Enterprises;
-        for (var a = Slice(firms, run.Shards, shard); a < Slice(firms, run.Shards, shard + 1); a++)
+        var first = Slice(firms, run.Shards, shard);
+        // References made once per shard activation (GetGrain resolves the interface by reflection each time).
+        _enterprises ??= Enumerable.Range(first, Slice(firms, run.Shards, shard + 1) - first)
+            .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey)).ToArray();
+        _incubators ??= Enumerable.Range(Slice(slots, run.Shards, shard), Slice(slots, run.Shards, shard + 1) - Slice(slots, run.Shards, shard))
+            .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, runKey)).ToArray();
+        for (var k = 0; k < _enterprises.Length; k++)
         {
-            if (!EnterpriseAgent.IsDormant(profiles[a], ctx))
+            if (!EnterpriseAgent.IsDormant(profiles[first + k], ctx))
             {
-                calls.Add(GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey).Step(request)); // a dormant entrant's step does nothing
+                calls.Add(_enterprises[k].Step(request)); // a dormant entrant's step does nothing
             }
         }
 
-        for (var i = Slice(slots, run.Shards, shard); i < Slice(slots, run.Shards, shard + 1); i++)
+        foreach (var incubator in _incubators)
         {
-            calls.Add(GrainFactory.GetGrain<IIncubatorGrain>(i, runKey).Step(request));
+            calls.Add(incubator.Step(request));
         }
 
         PartialAggregate merged;
-        PartialAggregate?[] results;
+        Immutable<PartialAggregate?>[] results;
         try
         {
             results = await Task.WhenAll(calls);
@@ -54,12 +63,12 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             merged = run.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
         }
 
-        foreach (var own in results.OfType<PartialAggregate>())
+        foreach (var own in results.Select(r => r.Value).OfType<PartialAggregate>())
         {
             merged.Merge(own); // an agent living on another silo returned its own partial
         }
 
-        return merged;
+        return new Immutable<PartialAggregate>(merged);
     }
 
     /// <summary>First index of slice <paramref name="s"/> when <paramref name="n"/> items are cut into <paramref name="k"/> slices.</summary>
