@@ -42,11 +42,34 @@ public sealed class Accumulator
     {
         var trials = Trials;
         var values = Partial.Values;
+        ref var rows = ref MemoryMarshal.GetArrayDataReference(values);
         for (var word = 0; word < StagedWords; word++)
         {
             var staged = _staged.AsSpan(word * trials, trials);
             var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
-            for (var t = 0; t < trials; t++)
+            var t = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Eight trials at a time: byte k of each lane goes to row 8 * word + k.
+                ref var words = ref MemoryMarshal.GetReference(staged);
+                var byteMask = Vector512.Create(0xFFUL);
+                for (; t + 8 <= trials; t += 8)
+                {
+                    var w = Vector512.LoadUnsafe(ref words, (nuint)t);
+                    if (w == Vector512<ulong>.Zero)
+                    {
+                        continue;
+                    }
+
+                    for (var k = 0; k < metrics; k++)
+                    {
+                        var offset = (nuint)((((word * 8) + k) * trials) + t);
+                        (Vector512.LoadUnsafe(ref rows, offset) + ((w >> (8 * k)) & byteMask).AsInt64()).StoreUnsafe(ref rows, offset);
+                    }
+                }
+            }
+
+            for (; t < trials; t++)
             {
                 var w = staged[t];
                 if (w == 0)
