@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Forecast.Aggregation;
 
 /// <summary>
-/// 20 equal-width bins over [Min, Max]; a value equal to Max goes into the last bin, and when
-/// Min == Max every value is in bin 0.
+/// 20 equal-width bins over [Min, Max]: bin = floor((x - Min) x (20 / (Max - Min))); a value equal to
+/// Max goes into the last bin, and when Min == Max every value is in bin 0.
 /// </summary>
 public sealed record Histogram(double Min, double Max, ImmutableArray<int> Counts);
 
@@ -23,6 +25,7 @@ public sealed record PairedDifference(double Mean, double StandardError, double 
 /// by selection on a scratch copy (O(n) expected), never by a full sort, and equal a sort's exactly.
 /// NaN values are rejected: they have no place in an ordering.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // every stackalloc below is cleared or written before it is read
 public static class SeriesStatistics
 {
     /// <summary>The two-sided 95% standard normal quantile, Phi^-1(0.975).</summary>
@@ -30,7 +33,442 @@ public static class SeriesStatistics
 
     public const int HistogramBins = 20;
 
+    /// <summary>Fine buckets per histogram bin: the selection buckets refine the 20 bins exactly.</summary>
+    private const int BucketsPerBin = 32;
+
+    private const int Buckets = HistogramBins * BucketsPerBin;
+
+    private const int Lanes = 8;
+
+    private static readonly double[] QuantileProbabilities = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+    [ThreadStatic]
+    private static int[]? _bucketScratch;
+
+    /// <summary>
+    /// Mean, standard deviation, Monte Carlo standard error, P5/P25/P50/P75/P95 and the histogram of
+    /// one series, in four linear passes and no sort of the series:
+    /// <list type="number">
+    /// <item>sum, minimum and maximum (eight lanes: lane k sums the values at indices = k mod 8 in
+    /// index order, and the lanes add pairwise; the same bits on any vector width);</item>
+    /// <item>the centred sum of squares, laned the same way;</item>
+    /// <item>each value's bucket among 640 equal-width buckets over [min, max] (bucket =
+    /// floor((x - min) x s) with s = (20 / (max - min)) x 32, clamped), counted. s is the histogram's
+    /// scale times a power of two, so bucket / 32 is exactly the histogram bin;</item>
+    /// <item>the buckets holding the ten order statistics R-7 needs are found from the counts, only
+    /// their values are gathered, and each such bucket is sorted (it holds about n / 640 values).</item>
+    /// </list>
+    /// Buckets are monotone in the value, so this gives exactly the order statistics of a full sort.
+    /// Infinite values fall back to <see cref="SummariseBySelection"/>.
+    /// </summary>
     public static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch)
+    {
+        var n = CheckSeries(values, scratch);
+        var (sum, min, max, nan, integral) = SumMinMax(values);
+        if (nan)
+        {
+            throw new ArgumentException("the series contains NaN", nameof(values));
+        }
+
+        var width = max - min;
+        if (!double.IsFinite(width))
+        {
+            return SummariseBySelection(values, scratch);
+        }
+
+        var mean = sum / n;
+        var ss = CentredSumOfSquares(values, mean);
+        var sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
+        var histogram = new int[HistogramBins];
+        Span<double> q = stackalloc double[QuantileProbabilities.Length];
+        if (width == 0)
+        {
+            q.Fill(min);
+            histogram[0] = n;
+        }
+        else
+        {
+            QuantilesByBuckets(values, min, width, integral && width < Buckets, scratch, q, histogram);
+        }
+
+        return new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), q[0], q[1], q[2], q[3], q[4],
+            new Histogram(min, max, ImmutableArray.Create(histogram)));
+    }
+
+    private static int CheckSeries(ReadOnlySpan<double> values, Span<double> scratch)
+    {
+        if (values.IsEmpty)
+        {
+            throw new ArgumentException("the series is empty", nameof(values));
+        }
+
+        if (scratch.Length < values.Length)
+        {
+            throw new ArgumentException($"scratch holds {scratch.Length} values, needs {values.Length}", nameof(scratch));
+        }
+
+        return values.Length;
+    }
+
+    /// <summary>Eight-lane sum (lane k: indices = k mod 8, in order; lanes added pairwise), minimum, maximum, any NaN.</summary>
+    private static (double Sum, double Min, double Max, bool NaN, bool Integral) SumMinMax(ReadOnlySpan<double> values)
+    {
+        var n = values.Length;
+        var body = n - (n % Lanes);
+        Span<double> lanes = stackalloc double[Lanes];
+        double min, max;
+        var nan = false;
+        var integral = true;
+        if (Vector512.IsHardwareAccelerated && body > 0)
+        {
+            var acc = Vector512<double>.Zero;
+            var lo = Vector512.Create(double.PositiveInfinity);
+            var hi = Vector512.Create(double.NegativeInfinity);
+            var bad = Vector512<double>.Zero;
+            var fraction = Vector512<double>.Zero;
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (var i = 0; i < body; i += Lanes)
+            {
+                var x = Vector512.LoadUnsafe(ref start, (nuint)i);
+                acc += x;
+                lo = Vector512.Min(lo, x);
+                hi = Vector512.Max(hi, x);
+                bad |= ~Vector512.Equals(x, x);
+                fraction |= ~Vector512.Equals(Vector512.Floor(x), x);
+            }
+
+            acc.CopyTo(lanes);
+            (min, max) = (MinOf(lo), MaxOf(hi));
+            nan = bad != Vector512<double>.Zero;
+            integral = fraction == Vector512<double>.Zero;
+        }
+        else
+        {
+            lanes.Clear();
+            (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
+            for (var i = 0; i < body; i++)
+            {
+                var x = values[i];
+                lanes[i % Lanes] += x;
+                (min, max, nan) = (Math.Min(min, x), Math.Max(max, x), nan | double.IsNaN(x));
+                integral &= Math.Floor(x) == x;
+            }
+        }
+
+        for (var i = body; i < n; i++)
+        {
+            var x = values[i];
+            lanes[i % Lanes] += x;
+            (min, max, nan) = (Math.Min(min, x), Math.Max(max, x), nan | double.IsNaN(x));
+            integral &= Math.Floor(x) == x;
+        }
+
+        return (PairwiseLanes(lanes), min, max, nan, integral);
+    }
+
+    /// <summary>Sum of (x - mean)^2, laned as <see cref="SumMinMax"/>; no fused multiply-add, so every path rounds alike.</summary>
+    private static double CentredSumOfSquares(ReadOnlySpan<double> values, double mean)
+    {
+        var n = values.Length;
+        var body = n - (n % Lanes);
+        Span<double> lanes = stackalloc double[Lanes];
+        if (Vector512.IsHardwareAccelerated && body > 0)
+        {
+            var acc = Vector512<double>.Zero;
+            var m = Vector512.Create(mean);
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (var i = 0; i < body; i += Lanes)
+            {
+                var d = Vector512.LoadUnsafe(ref start, (nuint)i) - m;
+                acc += d * d;
+            }
+
+            acc.CopyTo(lanes);
+        }
+        else
+        {
+            lanes.Clear();
+            for (var i = 0; i < body; i++)
+            {
+                var d = values[i] - mean;
+                lanes[i % Lanes] += d * d;
+            }
+        }
+
+        for (var i = body; i < n; i++)
+        {
+            var d = values[i] - mean;
+            lanes[i % Lanes] += d * d;
+        }
+
+        return PairwiseLanes(lanes);
+    }
+
+    private static double PairwiseLanes(ReadOnlySpan<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+
+    private static double MinOf(Vector512<double> v)
+    {
+        var m = double.PositiveInfinity;
+        for (var i = 0; i < Lanes; i++)
+        {
+            m = Math.Min(m, v[i]);
+        }
+
+        return m;
+    }
+
+    private static double MaxOf(Vector512<double> v)
+    {
+        var m = double.NegativeInfinity;
+        for (var i = 0; i < Lanes; i++)
+        {
+            m = Math.Max(m, v[i]);
+        }
+
+        return m;
+    }
+
+    /// <summary>Bucket of every value (see <see cref="Summarise"/>), into <paramref name="buckets"/>; returns the counts.</summary>
+    private static void BucketsOf(ReadOnlySpan<double> values, double min, double width, Span<int> buckets, Span<int> counts)
+    {
+        var n = values.Length;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vMin = Vector512.Create(min);
+            var scale = Vector512.Create(BucketScale(width));
+            var last = Vector512.Create((long)(Buckets - 1));
+            ref var start = ref MemoryMarshal.GetReference(values);
+            ref var outStart = ref MemoryMarshal.GetReference(buckets);
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                // (x - min) * (640 / width) is in [0, about 640]; truncation is the floor.
+                var b = Vector512.ConvertToInt64((Vector512.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
+                Vector256.StoreUnsafe(Vector512.Narrow(Vector512.Min(b, last), Vector512<long>.Zero).GetLower(), ref outStart, (nuint)i);
+            }
+        }
+
+        var tailScale = BucketScale(width);
+        for (; i < n; i++)
+        {
+            buckets[i] = Math.Min((int)((values[i] - min) * tailScale), Buckets - 1);
+        }
+
+        // Four interleaved tallies, so runs of equal buckets (count data) do not wait on each other's stores.
+        Span<int> tallies = stackalloc int[4 * Buckets];
+        tallies.Clear();
+        var k = 0;
+        for (; k + 4 <= n; k += 4)
+        {
+            tallies[buckets[k]]++;
+            tallies[Buckets + buckets[k + 1]]++;
+            tallies[(2 * Buckets) + buckets[k + 2]]++;
+            tallies[(3 * Buckets) + buckets[k + 3]]++;
+        }
+
+        for (; k < n; k++)
+        {
+            tallies[buckets[k]]++;
+        }
+
+        for (var b = 0; b < Buckets; b++)
+        {
+            counts[b] = tallies[b] + tallies[Buckets + b] + tallies[(2 * Buckets) + b] + tallies[(3 * Buckets) + b];
+        }
+    }
+
+    /// <summary>
+    /// 640 / width = (20 / width) x 32 exactly (a power-of-two factor), so bucket / 32 is the histogram
+    /// bin floor((x - min) x (20 / width)).
+    /// </summary>
+    private static double BucketScale(double width) => HistogramBins / width * BucketsPerBin;
+
+    private static void QuantilesByBuckets(ReadOnlySpan<double> values, double min, double width, bool oneValuePerBucket, Span<double> scratch, Span<double> q, int[] histogram)
+    {
+        var n = values.Length;
+        if (_bucketScratch is null || _bucketScratch.Length < n)
+        {
+            _bucketScratch = new int[Math.Max(n, 1024)];
+        }
+
+        var buckets = _bucketScratch.AsSpan(0, n);
+        Span<int> counts = stackalloc int[Buckets];
+        counts.Clear();
+        BucketsOf(values, min, width, buckets, counts);
+        for (var b = 0; b < Buckets; b++)
+        {
+            histogram[b / BucketsPerBin] += counts[b];
+        }
+
+        // The ranks R-7 needs: floor(h) and, when h has a fraction, floor(h) + 1, for h = (n - 1) p.
+        Span<int> ranks = stackalloc int[2 * QuantileProbabilities.Length];
+        for (var i = 0; i < QuantileProbabilities.Length; i++)
+        {
+            var j = (int)((n - 1) * QuantileProbabilities[i]);
+            ranks[2 * i] = j;
+            ranks[(2 * i) + 1] = Math.Min(j + 1, n - 1);
+        }
+
+        // Bucket of each rank, and where each needed bucket's values go in the scratch.
+        Span<int> first = stackalloc int[Buckets + 1]; // values before bucket b
+        first[0] = 0;
+        for (var b = 0; b < Buckets; b++)
+        {
+            first[b + 1] = first[b] + counts[b];
+        }
+
+        Span<int> slot = stackalloc int[Buckets]; // needed bucket -> start of its gathered values, else -1
+        slot.Fill(-1);
+        Span<int> fill = stackalloc int[Buckets];
+        var gathered = 0;
+        Span<int> rankBucket = stackalloc int[ranks.Length];
+        Span<int> needed = stackalloc int[ranks.Length];
+        var distinct = 0;
+        for (var r = 0; r < ranks.Length; r++)
+        {
+            var b = BucketOfRank(first, ranks[r]);
+            rankBucket[r] = b;
+            if (slot[b] < 0)
+            {
+                slot[b] = gathered;
+                fill[b] = gathered;
+                gathered += counts[b];
+                needed[distinct++] = b;
+            }
+        }
+
+        if (oneValuePerBucket)
+        {
+            // Whole numbers spanning fewer than 640 units (counts): consecutive values differ by at least
+            // 1, more than a bucket's width, so every bucket holds one distinct value; any of its members is it.
+            for (var i = 0; i < QuantileProbabilities.Length; i++)
+            {
+                var h = (n - 1) * QuantileProbabilities[i];
+                var frac = h - (int)h;
+                var a = values[buckets.IndexOf(rankBucket[2 * i])];
+                q[i] = frac > 0 ? a + (frac * (values[buckets.IndexOf(rankBucket[(2 * i) + 1])] - a)) : a;
+            }
+
+            return;
+        }
+
+        // Gather the needed buckets' values in index order. With AVX-512, sixteen buckets are compared
+        // against every needed bucket at once and only blocks with a match are looked at one by one.
+        var start = 0;
+        if (Vector512.IsHardwareAccelerated && distinct <= needed.Length)
+        {
+            ref var bStart = ref MemoryMarshal.GetReference(buckets);
+            for (; start + 16 <= n; start += 16)
+            {
+                var v = Vector512.LoadUnsafe(ref bStart, (nuint)start);
+                var hit = Vector512.Equals(v, Vector512.Create(needed[0]));
+                for (var k = 1; k < distinct; k++)
+                {
+                    hit |= Vector512.Equals(v, Vector512.Create(needed[k]));
+                }
+
+                if (hit == Vector512<int>.Zero)
+                {
+                    continue;
+                }
+
+                for (var i = start; i < start + 16; i++)
+                {
+                    var b = buckets[i];
+                    if (slot[b] >= 0)
+                    {
+                        scratch[fill[b]++] = values[i];
+                    }
+                }
+            }
+        }
+
+        for (var i = start; i < n; i++)
+        {
+            var b = buckets[i];
+            if (slot[b] >= 0)
+            {
+                scratch[fill[b]++] = values[i];
+            }
+        }
+
+        // The order statistic of each rank within its bucket. The ranks ascend, so a bucket's ranks come
+        // in ascending order: a small bucket is sorted once; a large one (values crowded by an outlier
+        // stretching [min, max]) is selected into, rank after rank, each within the part right of the last.
+        Span<double> order = stackalloc double[ranks.Length];
+        for (var r = 0; r < ranks.Length; r++)
+        {
+            var b = rankBucket[r];
+            var segment = scratch.Slice(slot[b], counts[b]);
+            var local = ranks[r] - first[b];
+            if (r > 0 && rankBucket[r - 1] == b)
+            {
+                if (segment.Length > SmallBucket)
+                {
+                    Select(segment, ranks[r - 1] - first[b], segment.Length - 1, local);
+                }
+            }
+            else if (segment.Length <= SmallBucket)
+            {
+                SortUnlessEqual(segment);
+            }
+            else
+            {
+                Select(segment, 0, segment.Length - 1, local);
+            }
+
+            order[r] = segment[local];
+        }
+
+        for (var i = 0; i < QuantileProbabilities.Length; i++)
+        {
+            var h = (n - 1) * QuantileProbabilities[i];
+            var frac = h - (int)h;
+            var a = order[2 * i];
+            q[i] = frac > 0 ? a + (frac * (order[(2 * i) + 1] - a)) : a;
+        }
+    }
+
+    /// <summary>Buckets up to this size are sorted; larger ones are selected into.</summary>
+    private const int SmallBucket = 64;
+
+    /// <summary>The bucket holding the value of rank <paramref name="rank"/> (0-based): first[b] &lt;= rank &lt; first[b + 1].</summary>
+    private static int BucketOfRank(ReadOnlySpan<int> first, int rank)
+    {
+        int lo = 0, hi = Buckets - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (first[mid] <= rank)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo;
+    }
+
+    private static void SortUnlessEqual(Span<double> values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] != values[0])
+            {
+                values.Sort();
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Summarise"/> by selection on a copy (sums in index order): the fallback for series
+    /// with infinite values, and a second method the tests compare against.
+    /// </summary>
+    internal static SeriesSummary SummariseBySelection(ReadOnlySpan<double> values, Span<double> scratch)
     {
         var s = CopyToScratch(values, scratch);
         var n = values.Length;
@@ -58,13 +496,14 @@ public static class SeriesStatistics
         Span<double> q = stackalloc double[5];
         QuantilesAscending(s, probabilities, q);
 
-        // bin = floor((x - min) / (max - min) * bins); x == max gives index bins, folded into the last.
-        // The clamp also keeps infinite ranges (infinite values or overflow of max - min) in bounds.
+        // bin = floor((x - min) * (bins / (max - min))); x == max gives about index bins, folded into the
+        // last. The clamp also keeps infinite ranges (infinite values or overflow of max - min) in bounds.
         var counts = new int[HistogramBins];
         var width = max - min;
+        var perUnit = HistogramBins / width;
         foreach (var x in values)
         {
-            var bin = width > 0 ? (int)((x - min) / width * HistogramBins) : 0;
+            var bin = width > 0 ? (int)((x - min) * perUnit) : 0;
             counts[Math.Clamp(bin, 0, HistogramBins - 1)]++;
         }
 

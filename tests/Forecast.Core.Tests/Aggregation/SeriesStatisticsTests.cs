@@ -256,3 +256,57 @@ public sealed class SeriesStatisticsTests
         Assert.Equal(new PairedDifference(2, 0, 2, 2), SeriesStatistics.Paired([1], [3]));
     }
 }
+
+public sealed class BucketSelectionTests
+{
+    public static TheoryData<string> Shapes => ["uniform", "normal", "counts", "wide-counts", "mostly-zero", "two-values", "heavy-tail", "constant", "tiny"];
+
+    private static double[] Series(string shape, int n, int seed)
+    {
+        var r = new System.Random(seed);
+        return shape switch
+        {
+            "uniform" => [.. Enumerable.Range(0, n).Select(_ => r.NextDouble() * 1e6)],
+            "normal" => [.. Enumerable.Range(0, n).Select(_ => MathNet.Numerics.Distributions.Normal.Sample(r, 470, 25))],
+            "counts" => [.. Enumerable.Range(0, n).Select(_ => (double)r.Next(440, 500))], // whole numbers, one per bucket
+            "wide-counts" => [.. Enumerable.Range(0, n).Select(_ => (double)r.Next(0, 5000))], // whole numbers wider than the buckets
+            "mostly-zero" => [.. Enumerable.Range(0, n).Select(_ => r.NextDouble() < 0.97 ? 0.0 : r.NextDouble())],
+            "two-values" => [.. Enumerable.Range(0, n).Select(_ => r.Next(2) == 0 ? 0.1 : 0.3)],
+            "heavy-tail" => [.. Enumerable.Range(0, n).Select(_ => Math.Exp(MathNet.Numerics.Distributions.Normal.Sample(r, 0, 6)))],
+            "constant" => [.. Enumerable.Repeat(2.5, n)],
+            _ => [.. Enumerable.Range(0, Math.Min(n, 3)).Select(_ => r.NextDouble())],
+        };
+    }
+
+    /// <summary>Quantiles and histogram equal a second method's (selection) bit for bit; sums agree to rounding.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Bucket_selection_matches_plain_selection(string shape)
+    {
+        foreach (var (n, seed) in new[] { (1, 1), (2, 2), (7, 3), (10_000, 4), (10_007, 5) })
+        {
+            var x = Series(shape, n, seed);
+            var fast = SeriesStatistics.Summarise(x, new double[x.Length]);
+            var reference = SeriesStatistics.SummariseBySelection(x, new double[x.Length]);
+            Assert.Equal(reference.P5, fast.P5);
+            Assert.Equal(reference.P25, fast.P25);
+            Assert.Equal(reference.P50, fast.P50);
+            Assert.Equal(reference.P75, fast.P75);
+            Assert.Equal(reference.P95, fast.P95);
+            Assert.Equal(reference.Histogram.Counts.ToArray(), fast.Histogram.Counts.ToArray());
+            Assert.Equal(reference.Histogram.Min, fast.Histogram.Min);
+            Assert.Equal(reference.Histogram.Max, fast.Histogram.Max);
+            Assert.Equal(reference.Mean, fast.Mean, Math.Abs(reference.Mean) * 1e-12);
+            Assert.Equal(reference.StdDev, fast.StdDev, Math.Max(reference.StdDev * 1e-9, 1e-300));
+        }
+    }
+
+    [Fact]
+    public void Infinite_values_fall_back_and_NaN_is_rejected()
+    {
+        double[] x = [1, double.PositiveInfinity, 3, 2];
+        var s = SeriesStatistics.Summarise(x, new double[4]);
+        Assert.Equal(SeriesStatistics.SummariseBySelection(x, new double[4]).P50, s.P50);
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, double.NaN, 3, 4, 5, 6, 7, 8, 9], new double[9]));
+    }
+}
