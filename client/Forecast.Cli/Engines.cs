@@ -60,10 +60,12 @@ public abstract class Engine : IAsyncDisposable
         private readonly IHost _host;
         private readonly IClusterClient _client;
         private readonly int _shards;
+        private readonly bool _embedded;
 
-        private Orleans(IHost host, string name, int shards)
+        private Orleans(IHost host, string name, int shards, bool embedded = false)
         {
             _host = host;
+            _embedded = embedded;
             _client = host.Services.GetRequiredService<IClusterClient>();
             Name = name;
             _shards = shards;
@@ -76,11 +78,17 @@ public abstract class Engine : IAsyncDisposable
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // It is stopped without deactivating its grains (see DisposeAsync): that is by design, not news.
+            foreach (var category in new[] { "Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain" })
+            {
+                builder.Logging.AddFilter(category, LogLevel.Error);
+            }
+
             var options = new SiloHostOptions { SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = $"forecast-embedded-{Environment.ProcessId}" };
             builder.UseOrleans(silo => silo.AddForecastSilo(options));
             var host = builder.Build();
             await host.StartAsync(cancellation);
-            return new Orleans(host, "embedded silo", shards);
+            return new Orleans(host, "embedded silo", shards, embedded: true);
         }
 
         /// <summary>Connects to a running silo's gateway.</summary>
@@ -221,7 +229,10 @@ public abstract class Engine : IAsyncDisposable
 
         public override async ValueTask DisposeAsync()
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            // The embedded silo's grains hold nothing worth handing over once the results are written, so it
+            // stops at once (a cancelled stop skips deactivating every agent grain, about 0.35 s at 10,000
+            // trials); a client of a cluster leaves gracefully.
+            using var timeout = new CancellationTokenSource(_embedded ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
             try
             {
                 await _host.StopAsync(timeout.Token);
