@@ -13,12 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 trials=10000
+quick=0
 runs=3
 build=1
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) trials=1000; runs=1 ;;
+    --quick) trials=1000; runs=1; quick=1 ;;
     --trials) trials="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     --no-build) build=0 ;;
@@ -105,6 +106,16 @@ if [ "$small" -ge 1000 ] && [ "$tool" = /usr/bin/time ]; then
   runs=$saved_runs
   lines+=("local_small_trials=$small" "local_small_wall=$WALL")
   [ -n "$RSS" ] && lines+=("local_small_rss_kb=$RSS")
+fi
+
+# ... and with ten times the trials (full runs only: about a minute), one run.
+large=$((trials * 10))
+if [ "$quick" = 0 ] && [ "$tool" = /usr/bin/time ]; then
+  saved_runs=$runs; runs=1
+  measure local_large --trials "$large" --engine local
+  runs=$saved_runs
+  lines+=("local_large_trials=$large" "local_large_wall=$WALL")
+  [ -n "$RSS" ] && lines+=("local_large_rss_kb=$RSS")
 fi
 
 orleans_wall=$(printf '%s\n' "${lines[@]}" | sed -n 's/^orleans_wall=//p')
