@@ -280,10 +280,12 @@ public static class ResultsReport
             if (e2e.TryGetValue("local_large_rss_kb", out var rssLarge) && e2e.TryGetValue("local_large_trials", out var largeTrials))
             {
                 var large = double.Parse(rssLarge, Inv) * 1024;
+                var agentTrialBytes = (double)KernelBenchmarks.Agents * (int.Parse(largeTrials, Inv) - int.Parse(e2e["trials"], Inv)) * 8;
+                var share = (large - big) / agentTrialBytes;
                 Goal("6 Scaling: peak resident memory of `forecast run --engine local` (5 years) as trials grow 10x",
-                    $"{text}, {Mb(large)} at {int.Parse(largeTrials, Inv):N0} ({F(large / big, 2)}x)",
-                    "<= 1.25x (bounded: one batch per core, plus the per-trial table of results)", large / big <= 1.25,
-                    "from e2e.sh (/usr/bin/time max RSS); the results table grows by 18 indicators x 5 years x 8 bytes per trial");
+                    $"{text}, {Mb(large)} at {int.Parse(largeTrials, Inv):N0}: +{Mb(large - big)}, {F(100 * share, 1)}% of the {Mb(agentTrialBytes)} an agent x trial store would add",
+                    "<= 5% (no agent x trial storage)", share <= 0.05,
+                    "from e2e.sh (/usr/bin/time max RSS); what grows is the per-trial results table (18 indicators x 5 years x 8 bytes a trial) and its finalisation");
             }
             else
             {
@@ -369,9 +371,9 @@ public static class ResultsReport
 
             sb.AppendLine();
             sb.AppendLine($"One simulated year (2021) per operation, in batches of {LocalEngine.DefaultBatchSize:N0} trials. Allocated bytes are what "
-                + "MemoryDiagnoser counts per operation (all allocations, not the peak): every batch allocates its own states (8 bytes per "
-                + "agent and trial) and drops them before the next, so what is live at once is one batch, whatever the number of trials. "
-                + "Each batch's set-up (allocating and initialising states, the district's per-trial draws) is paid once per simulated year here, "
+                + "MemoryDiagnoser counts per operation (all allocations, not the peak): a batch's states (8 bytes per agent and trial) "
+                + "come from arrays reused between batches, so what is live at once is one batch per core, whatever the number of trials, "
+                + "and what is allocated is bookkeeping. Each batch's set-up (initialising states, the district's per-trial draws) is paid once per simulated year here, "
                 + "so ns/agent-trial-year is above item 5's five-year figure; the point of this table is how it changes with trials and population.");
         }
         else
