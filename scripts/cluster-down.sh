@@ -34,7 +34,11 @@ for f in "$state"/silo-*.pid; do
 done
 for pid in "${pids[@]}"; do
   for _ in $(seq 1 150); do ours "$pid" forecast-silo || break; sleep 0.1; done
-  if ours "$pid" forecast-silo; then kill -KILL "$pid" 2>/dev/null || true; fi
+  if ours "$pid" forecast-silo; then
+    kill -KILL "$pid" 2>/dev/null || true
+    # A killed process is gone only once the kernel has torn it down: wait for that too.
+    for _ in $(seq 1 50); do ours "$pid" forecast-silo || break; sleep 0.1; done
+  fi
   echo "stopped silo pid $pid"
 done
 

@@ -1,5 +1,6 @@
 using Forecast.Grains;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,9 @@ if (!string.IsNullOrWhiteSpace(options.Redis))
 }
 
 builder.UseOrleans(silo => silo.AddForecastSilo(options));
+// On SIGTERM the silo leaves the cluster gracefully, but gives up deactivating agent grains one by one
+// after 10 s (they hold only a batch's state; the coordinator's checkpoints are in storage).
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 var host = builder.Build();
 await host.StartAsync();
 var mode = string.IsNullOrWhiteSpace(options.Redis) ? "localhost clustering, in-memory state" : "Redis clustering and state";

@@ -10,6 +10,7 @@ namespace Forecast.Grains;
 /// time with <see cref="EnterpriseAgent"/>. Placed on the silo of the shard that first calls it.
 /// </summary>
 [PreferLocalPlacement]
+[CollectionAgeLimit(Minutes = 2)] // idle after its run: free the batch state soon (a live run calls it every year)
 public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) : Grain, IEnterpriseGrain
 {
     private int _agent = -1;
@@ -48,6 +49,7 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
 
 /// <summary>An incubator slot: level, area and graduates per trial, stepped with <see cref="IncubatorAgent"/>.</summary>
 [PreferLocalPlacement]
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : Grain, IIncubatorGrain
 {
     private int _slot = -1;
