@@ -137,5 +137,21 @@ public readonly struct AccumulatorSink(Accumulator accumulator) : IMetricSink
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add4(Metric metric, int trial, Vector256<long> values)
+    {
+        var offset = (nuint)(((int)metric * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
+        (Vector256.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    {
+        var offset = (nuint)((word * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_staged);
+        (Vector256.LoadUnsafe(ref start, offset) + packed).StoreUnsafe(ref start, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AgentDone() => _acc.AgentDone();
 }

@@ -27,6 +27,12 @@ public interface IMetricSink
     /// </summary>
     void AddCounts8(int word, int trial, Vector512<ulong> packed);
 
+    /// <summary>Adds four consecutive trials' values (the AVX2 kernel's <see cref="Add8"/>).</summary>
+    void Add4(Metric metric, int trial, Vector256<long> values);
+
+    /// <summary>Adds four trials' staged counts (the AVX2 kernel's <see cref="AddCounts8"/>).</summary>
+    void AddCounts4(int word, int trial, Vector256<ulong> packed);
+
     /// <summary>Called once after each agent's step (an <see cref="Accumulator"/> carries its bytes every 255).</summary>
     void AgentDone();
 }
@@ -61,6 +67,24 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add4(Metric metric, int trial, Vector256<long> values)
+    {
+        var offset = (nuint)(((int)metric * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
+        (Vector256.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
+    }
+
+    /// <summary>Unpacks the bytes into their rows at once (no staging here).</summary>
+    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    {
+        var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
+        for (var k = 0; k < metrics; k++)
+        {
+            Add4((Metric)((word * 8) + k), trial, ((packed >> (8 * k)) & Vector256.Create(0xFFUL)).AsInt64());
+        }
+    }
+
     public void AgentDone()
     {
     }
@@ -83,6 +107,16 @@ public readonly struct DiscardSink : IMetricSink
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add4(Metric metric, int trial, Vector256<long> values)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
     {
     }
 

@@ -70,7 +70,11 @@ public static class PhiloxBatch
         }
     }
 
-    /// <summary>Words 0..3 of counter lanes held zero-extended in 64-bit lanes (values below 2^32).</summary>
+    /// <summary>
+    /// Words 0..3 of each counter held in a 64-bit lane. Only the low 32 bits of a lane are the word:
+    /// the multiplies read only those (vpmuludq) and the final narrowing keeps only those, so the high
+    /// halves the low product words and the xors leave there are never cleared (two instructions a round fewer).
+    /// </summary>
     private static int FillAvx512(uint k0, uint k1, uint first, uint c1, uint c2, uint c3,
         Span<uint> r0, Span<uint> r1, Span<uint> r2, Span<uint> r3)
     {
@@ -103,12 +107,12 @@ public static class PhiloxBatch
                 var pb1 = Avx512F.Multiply(b2.AsUInt32(), m1);
                 a0 = Vector512.ShiftRightLogical(pa1, 32) ^ a1 ^ kv0;
                 a2 = Vector512.ShiftRightLogical(pa0, 32) ^ a3 ^ kv1;
-                a1 = pa1 & mask;
-                a3 = pa0 & mask;
+                a1 = pa1;
+                a3 = pa0;
                 b0 = Vector512.ShiftRightLogical(pb1, 32) ^ b1 ^ kv0;
                 b2 = Vector512.ShiftRightLogical(pb0, 32) ^ b3 ^ kv1;
-                b1 = pb1 & mask;
-                b3 = pb0 & mask;
+                b1 = pb1;
+                b3 = pb0;
             }
 
             Vector512.Narrow(a0, b0).CopyTo(r0[t..]);
@@ -151,12 +155,12 @@ public static class PhiloxBatch
                 var pb1 = Avx2.Multiply(b2.AsUInt32(), m1);
                 a0 = Vector256.ShiftRightLogical(pa1, 32) ^ a1 ^ kv0;
                 a2 = Vector256.ShiftRightLogical(pa0, 32) ^ a3 ^ kv1;
-                a1 = pa1 & mask;
-                a3 = pa0 & mask;
+                a1 = pa1;
+                a3 = pa0;
                 b0 = Vector256.ShiftRightLogical(pb1, 32) ^ b1 ^ kv0;
                 b2 = Vector256.ShiftRightLogical(pb0, 32) ^ b3 ^ kv1;
-                b1 = pb1 & mask;
-                b3 = pb0 & mask;
+                b1 = pb1;
+                b3 = pb0;
             }
 
             Vector256.Narrow(a0, b0).CopyTo(r0[t..]);

@@ -72,7 +72,8 @@ public static class EnterpriseAgent
 
     /// <summary>
     /// Steps every trial with the given instruction set: AVX-512 runs eight trials per step in
-    /// <see cref="EnterpriseKernel512"/> (the scalar loop takes the tail); every path gives the same bits.
+    /// <see cref="EnterpriseKernel512"/>, AVX2 four in <see cref="EnterpriseKernel256"/> (the scalar
+    /// loop takes the tail); every path gives the same bits.
     /// </summary>
     public static void Step<TSink>(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink, VectorPath path)
         where TSink : struct, IMetricSink
@@ -92,9 +93,12 @@ public static class EnterpriseAgent
         var w2 = words.AsSpan(2 * n, n);
         var w3 = words.AsSpan(3 * n, n);
         PhiloxBatch.Fill(path, k0, k1, (uint)ctx.FirstTrial, agent, (uint)year, 0, w0, w1, w2, w3);
-        var start = path == VectorPath.Avx512 && EnterpriseKernel512.IsSupported
-            ? EnterpriseKernel512.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink)
-            : 0;
+        var start = path switch
+        {
+            VectorPath.Avx512 when EnterpriseKernel512.IsSupported => EnterpriseKernel512.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink),
+            VectorPath.Avx2 when EnterpriseKernel256.IsSupported => EnterpriseKernel256.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink),
+            _ => 0,
+        };
         for (var t = start; t < states.Length; t++)
         {
             ref var s = ref states[t];
