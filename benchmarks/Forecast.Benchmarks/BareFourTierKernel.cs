@@ -16,8 +16,8 @@ namespace Forecast.Benchmarks;
 /// each thread with its own counters, merged per year. No revenue, R&D, institutions, money or
 /// coupling: only what any tiered firm model must do. State: one byte per agent and trial.
 /// Rates are fixed constants (exit 2-5%, upgrades 3-15%, renewal keeps 85%).
-/// The vector path steps 16 trials at a time with AVX-512 (lane masks, vpermd table look-ups);
-/// the scalar path is the same logic with branches.
+/// The vector path steps 16 trials at a time with AVX-512 (lane masks, vpermd table look-ups), or 8
+/// with AVX2 on machines without it; the scalar path is the same logic with branches.
 /// </summary>
 public sealed class BareFourTierKernel
 {
@@ -64,7 +64,8 @@ public sealed class BareFourTierKernel
     /// <summary>Steps every agent over every trial for years [firstYear, lastYear]; returns a checksum of the counts.</summary>
     public long Run(ulong seed, int firstYear, int lastYear, bool vector)
     {
-        vector &= Avx512F.IsSupported;
+        var wide = vector && Avx512F.IsSupported;
+        var avx2 = vector && !wide && Avx2.IsSupported;
         for (var a = 0; a < _agents; a++)
         {
             _state.AsSpan(a * _trials, _trials).Fill(_initial[a]);
@@ -91,7 +92,9 @@ public sealed class BareFourTierKernel
                     {
                         PhiloxBatch.Fill(k0, k1, 0, (uint)a, (uint)y, 0, s.W0, s.W1, s.W2, s.W3);
                         var state = _state.AsSpan(a * _trials, _trials);
-                        var start = vector ? StepVector(state, s.W1, s.W2, s.Hte, s.Exits) : 0;
+                        var start = wide ? StepVector(state, s.W1, s.W2, s.Hte, s.Exits)
+                            : avx2 ? StepVector256(state, s.W1, s.W2, s.Hte, s.Exits)
+                            : 0;
                         StepScalar(start, state, s.W1, s.W2, s.Hte, s.Exits);
                     }
 
@@ -216,6 +219,70 @@ public sealed class BareFourTierKernel
             Avx512F.ConvertToVector128Byte(tier | Vector512.ShiftLeft(cert, 3)).StoreUnsafe(ref rState, t);
             (Vector512.LoadUnsafe(ref rHte, t) - nowHte).StoreUnsafe(ref rHte, t);
             (Vector512.LoadUnsafe(ref rExits, t) - exit).StoreUnsafe(ref rExits, t);
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Trials [0, 8k) with AVX2, for machines without AVX-512: the same steps on eight 32-bit lanes
+    /// (vpermd table look-ups; unsigned compares by flipping the sign bits; bytes gathered back with
+    /// vpshufb and vpermd); returns 8k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int StepVector256(Span<byte> states, uint[] w1, uint[] w2, int[] hte, int[] exits)
+    {
+        var n = states.Length & ~7;
+        if (w1.Length < n || w2.Length < n || hte.Length < n || exits.Length < n)
+        {
+            throw new ArgumentException("scratch smaller than the batch");
+        }
+
+        var sign = Vector256.Create(int.MinValue);
+        var exitTable = Vector256.Create(ExitTable16.AsSpan(0, 8)).AsInt32() ^ sign;
+        var upTable = Vector256.Create(UpgradeTable16.AsSpan(0, 8)).AsInt32() ^ sign;
+        var keepThreshold = Vector256.Create((int)(KeepThreshold ^ 0x8000_0000u));
+        var hteTier = Vector256.Create(Hte);
+        var certLimit = Vector256.Create(CertificateYears);
+        var seven = Vector256.Create(7);
+        var firstBytes = Vector256.Create((byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+            0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
+        var gather = Vector256.Create(0, 4, 0, 0, 0, 0, 0, 0);
+        ref var rState = ref MemoryMarshal.GetReference(states);
+        ref var r1 = ref MemoryMarshal.GetArrayDataReference(w1);
+        ref var r2 = ref MemoryMarshal.GetArrayDataReference(w2);
+        ref var rHte = ref MemoryMarshal.GetArrayDataReference(hte);
+        ref var rExits = ref MemoryMarshal.GetArrayDataReference(exits);
+        for (nuint t = 0; t < (nuint)n; t += 8)
+        {
+            var packed = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rState, t))).AsByte());
+            var tier = packed & seven;
+            var cert = Vector256.ShiftRightLogical(packed, 3);
+            var u1 = Vector256.LoadUnsafe(ref r1, t).AsInt32() ^ sign;
+            var u2 = Vector256.LoadUnsafe(ref r2, t).AsInt32() ^ sign;
+
+            // Exit (an exited lane's threshold is 0: it never matches).
+            var exit = Vector256.LessThan(u1, Avx2.PermuteVar8x32(exitTable, tier));
+            tier = Vector256.AndNot(tier, exit);
+
+            // HTE: a year older; at three years re-apply: kept (cert 0) or lost to PTSME (tier - 1).
+            var isHte = Vector256.Equals(tier, hteTier);
+            cert -= isHte;
+            var due = isHte & Vector256.GreaterThanOrEqual(cert, certLimit);
+            var keep = Vector256.LessThan(u2, keepThreshold);
+            cert = Vector256.AndNot(cert, due & keep);
+            var lost = Vector256.AndNot(due, keep);
+
+            // Others: one upgrade draw (the HTE and exited lanes' thresholds are 0).
+            var up = Vector256.LessThan(u2, Avx2.PermuteVar8x32(upTable, tier));
+            tier = tier + lost - up;
+            var nowHte = Vector256.Equals(tier, hteTier);
+            cert = Vector256.AndNot(cert, up & nowHte);
+
+            var bytes = Avx2.PermuteVar8x32(Avx2.Shuffle((tier | Vector256.ShiftLeft(cert, 3)).AsByte(), firstBytes).AsInt32(), gather);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref rState, t), bytes.AsUInt64().ToScalar());
+            (Vector256.LoadUnsafe(ref rHte, t) - nowHte).StoreUnsafe(ref rHte, t);
+            (Vector256.LoadUnsafe(ref rExits, t) - exit).StoreUnsafe(ref rExits, t);
         }
 
         return n;

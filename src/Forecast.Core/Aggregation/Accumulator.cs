@@ -68,6 +68,25 @@ public sealed class Accumulator
                     }
                 }
             }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                ref var words = ref MemoryMarshal.GetReference(staged);
+                var byteMask = Vector256.Create(0xFFUL);
+                for (; t + 4 <= trials; t += 4)
+                {
+                    var w = Vector256.LoadUnsafe(ref words, (nuint)t);
+                    if (w == Vector256<ulong>.Zero)
+                    {
+                        continue;
+                    }
+
+                    for (var k = 0; k < metrics; k++)
+                    {
+                        var offset = (nuint)((((word * 8) + k) * trials) + t);
+                        (Vector256.LoadUnsafe(ref rows, offset) + ((w >> (8 * k)) & byteMask).AsInt64()).StoreUnsafe(ref rows, offset);
+                    }
+                }
+            }
 
             for (; t < trials; t++)
             {

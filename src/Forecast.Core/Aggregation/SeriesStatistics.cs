@@ -142,6 +142,36 @@ public static class SeriesStatistics
             nan = bad != Vector512<double>.Zero;
             integral = fraction == Vector512<double>.Zero;
         }
+        else if (Vector256.IsHardwareAccelerated && body > 0)
+        {
+            // The same eight lanes as two four-lane halves: every lane adds its values in the same order.
+            Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
+            Vector256<double> lo = Vector256.Create(double.PositiveInfinity), hi = Vector256.Create(double.NegativeInfinity);
+            Vector256<double> bad = Vector256<double>.Zero, fraction = Vector256<double>.Zero;
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (var i = 0; i < body; i += Lanes)
+            {
+                var x0 = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var x1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 4));
+                acc0 += x0;
+                acc1 += x1;
+                lo = Vector256.Min(lo, Vector256.Min(x0, x1));
+                hi = Vector256.Max(hi, Vector256.Max(x0, x1));
+                bad |= ~Vector256.Equals(x0, x0) | ~Vector256.Equals(x1, x1);
+                fraction |= ~Vector256.Equals(Vector256.Floor(x0), x0) | ~Vector256.Equals(Vector256.Floor(x1), x1);
+            }
+
+            acc0.CopyTo(lanes);
+            acc1.CopyTo(lanes[4..]);
+            (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
+            for (var k = 0; k < 4; k++)
+            {
+                (min, max) = (Math.Min(min, lo[k]), Math.Max(max, hi[k]));
+            }
+
+            nan = bad != Vector256<double>.Zero;
+            integral = fraction == Vector256<double>.Zero;
+        }
         else
         {
             lanes.Clear();
@@ -184,6 +214,22 @@ public static class SeriesStatistics
             }
 
             acc.CopyTo(lanes);
+        }
+        else if (Vector256.IsHardwareAccelerated && body > 0)
+        {
+            Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
+            var m = Vector256.Create(mean);
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (var i = 0; i < body; i += Lanes)
+            {
+                var d0 = Vector256.LoadUnsafe(ref start, (nuint)i) - m;
+                var d1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 4)) - m;
+                acc0 += d0 * d0;
+                acc1 += d1 * d1;
+            }
+
+            acc0.CopyTo(lanes);
+            acc1.CopyTo(lanes[4..]);
         }
         else
         {
@@ -245,6 +291,20 @@ public static class SeriesStatistics
                 // (x - min) * (640 / width) is in [0, about 640]; truncation is the floor.
                 var b = Vector512.ConvertToInt64((Vector512.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
                 Vector256.StoreUnsafe(Vector512.Narrow(Vector512.Min(b, last), Vector512<long>.Zero).GetLower(), ref outStart, (nuint)i);
+            }
+        }
+        else if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+        {
+            // Four at a time, truncating straight to 32-bit integers (the values are in [0, about 640]).
+            var vMin = Vector256.Create(min);
+            var scale = Vector256.Create(BucketScale(width));
+            var last = Vector128.Create(Buckets - 1);
+            ref var start = ref MemoryMarshal.GetReference(values);
+            ref var outStart = ref MemoryMarshal.GetReference(buckets);
+            for (; i + 4 <= n; i += 4)
+            {
+                var b = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
+                Vector128.Min(b, last).StoreUnsafe(ref outStart, (nuint)i);
             }
         }
 
