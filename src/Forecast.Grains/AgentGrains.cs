@@ -11,18 +11,19 @@ namespace Forecast.Grains;
 /// </summary>
 [PreferLocalPlacement]
 [CollectionAgeLimit(Minutes = 2)] // idle after its run: free the batch state soon (a live run calls it every year)
-public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) : Grain, IEnterpriseGrain
+public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials, StateSlabs slabs) : Grain, IEnterpriseGrain
 {
     private int _agent = -1;
+    private string? _runKey;
     private SimulationModel? _model; // a grain belongs to one run (its key holds the run id), so one model
-    private EnterpriseState[] _states = [];
+    private Memory<EnterpriseState> _states; // this agent's slice of a silo slab (see StateSlabs)
     private int _batchFirstTrial = -1;
 
     public Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request)
     {
         var (spec, ctx, poolId, firstYear) = request.Value;
         var model = _model ??= models.Get(spec);
-        var agent = _agent >= 0 ? _agent : (_agent = (int)this.GetPrimaryKeyLong(out _));
+        var agent = _agent >= 0 ? _agent : (_agent = (int)this.GetPrimaryKeyLong(out _runKey));
         var profile = model.Population.Enterprises[agent];
         if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
         {
@@ -35,15 +36,15 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials) :
 
             if (_states.Length != ctx.Trials)
             {
-                _states = GC.AllocateUninitializedArray<EnterpriseState>(ctx.Trials, pinned: true); // never moved by the GC: tens of thousands of these live for a whole run
+                _states = slabs.Slice(_runKey!, agent, ctx.Trials);
             }
 
             _batchFirstTrial = ctx.FirstTrial;
-            EnterpriseAgent.Init(profile, _states);
+            EnterpriseAgent.Init(profile, _states.Span);
         }
 
         return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
-            acc => EnterpriseAgent.Step(profile, (uint)agent, _states, ctx, model.Rules, acc))));
+            acc => EnterpriseAgent.Step(profile, (uint)agent, _states.Span, ctx, model.Rules, acc))));
     }
 }
 

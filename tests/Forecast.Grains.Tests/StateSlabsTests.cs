@@ -1,0 +1,54 @@
+using Forecast.Simulation;
+
+namespace Forecast.Grains.Tests;
+
+/// <summary>Enterprise grains keep their batch states in silo slabs: one slice per agent, never shared.</summary>
+public sealed class StateSlabsTests
+{
+    [Fact]
+    public void Agents_of_one_run_get_disjoint_slices_of_shared_slabs()
+    {
+        var slabs = new StateSlabs();
+        const int Trials = 7;
+        var agents = StateSlabs.AgentsPerSlab + 3; // two slabs
+        var slices = Enumerable.Range(0, agents).Select(a => slabs.Slice("run", a, Trials)).ToList();
+        for (var a = 0; a < agents; a++)
+        {
+            slices[a].Span.Fill(new EnterpriseState { Born = (byte)(a % 251), Revenue = a });
+        }
+
+        Assert.All(slices, s => Assert.Equal(Trials, s.Length));
+        for (var a = 0; a < agents; a++)
+        {
+            Assert.All(slices[a].ToArray(), s => Assert.Equal((float)a, s.Revenue)); // no other agent wrote into it
+        }
+
+        Assert.Equal(2, slabs.Allocations);
+    }
+
+    [Fact]
+    public void The_same_agent_gets_the_same_slice_while_it_is_held_and_other_runs_or_batch_sizes_get_their_own()
+    {
+        var slabs = new StateSlabs();
+        var first = slabs.Slice("run", 5, 10);
+        first.Span[3].Revenue = 42;
+
+        Assert.Equal(42, slabs.Slice("run", 5, 10).Span[3].Revenue);
+        Assert.Equal(1, slabs.Allocations);
+
+        slabs.Slice("other-run", 5, 10).Span[3].Revenue = 1;
+        slabs.Slice("run", 5, 20).Span[3].Revenue = 2;
+
+        Assert.Equal(3, slabs.Allocations);
+        Assert.Equal(42, first.Span[3].Revenue);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_refused()
+    {
+        var slabs = new StateSlabs();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => slabs.Slice("run", -1, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => slabs.Slice("run", 0, 0));
+    }
+}
