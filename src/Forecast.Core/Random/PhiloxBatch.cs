@@ -97,6 +97,7 @@ public static class PhiloxBatch
             var a0 = (Vector512.Create((ulong)(first + (uint)t)) + lanes) & mask;
             var b0 = (Vector512.Create((ulong)(first + (uint)t + 8)) + lanes) & mask;
             Vector512<ulong> a1 = vc1, a2 = vc2, a3 = vc3, b1 = vc1, b2 = vc2, b3 = vc3;
+            // (word ^ key) first: it does not wait for the multiply, so a round's dependent chain is multiply, shift, one xor.
             for (var r = 0; r < Rounds; r++)
             {
                 var kv0 = Vector512.Create(keys0[r]);
@@ -105,12 +106,12 @@ public static class PhiloxBatch
                 var pa1 = Avx512F.Multiply(a2.AsUInt32(), m1);
                 var pb0 = Avx512F.Multiply(b0.AsUInt32(), m0);
                 var pb1 = Avx512F.Multiply(b2.AsUInt32(), m1);
-                a0 = Vector512.ShiftRightLogical(pa1, 32) ^ a1 ^ kv0;
-                a2 = Vector512.ShiftRightLogical(pa0, 32) ^ a3 ^ kv1;
+                a0 = Vector512.ShiftRightLogical(pa1, 32) ^ (a1 ^ kv0);
+                a2 = Vector512.ShiftRightLogical(pa0, 32) ^ (a3 ^ kv1);
                 a1 = pa1;
                 a3 = pa0;
-                b0 = Vector512.ShiftRightLogical(pb1, 32) ^ b1 ^ kv0;
-                b2 = Vector512.ShiftRightLogical(pb0, 32) ^ b3 ^ kv1;
+                b0 = Vector512.ShiftRightLogical(pb1, 32) ^ (b1 ^ kv0);
+                b2 = Vector512.ShiftRightLogical(pb0, 32) ^ (b3 ^ kv1);
                 b1 = pb1;
                 b3 = pb0;
             }
@@ -145,6 +146,7 @@ public static class PhiloxBatch
             var a0 = (Vector256.Create((ulong)(first + (uint)t)) + lanes) & mask;
             var b0 = (Vector256.Create((ulong)(first + (uint)t + 4)) + lanes) & mask;
             Vector256<ulong> a1 = vc1, a2 = vc2, a3 = vc3, b1 = vc1, b2 = vc2, b3 = vc3;
+            // (word ^ key) first: it does not wait for the multiply, so a round's dependent chain is multiply, shift, one xor.
             for (var r = 0; r < Rounds; r++)
             {
                 var kv0 = Vector256.Create(keys0[r]);
@@ -153,12 +155,12 @@ public static class PhiloxBatch
                 var pa1 = Avx2.Multiply(a2.AsUInt32(), m1);
                 var pb0 = Avx2.Multiply(b0.AsUInt32(), m0);
                 var pb1 = Avx2.Multiply(b2.AsUInt32(), m1);
-                a0 = Vector256.ShiftRightLogical(pa1, 32) ^ a1 ^ kv0;
-                a2 = Vector256.ShiftRightLogical(pa0, 32) ^ a3 ^ kv1;
+                a0 = Vector256.ShiftRightLogical(pa1, 32) ^ (a1 ^ kv0);
+                a2 = Vector256.ShiftRightLogical(pa0, 32) ^ (a3 ^ kv1);
                 a1 = pa1;
                 a3 = pa0;
-                b0 = Vector256.ShiftRightLogical(pb1, 32) ^ b1 ^ kv0;
-                b2 = Vector256.ShiftRightLogical(pb0, 32) ^ b3 ^ kv1;
+                b0 = Vector256.ShiftRightLogical(pb1, 32) ^ (b1 ^ kv0);
+                b2 = Vector256.ShiftRightLogical(pb0, 32) ^ (b3 ^ kv1);
                 b1 = pb1;
                 b3 = pb0;
             }
