@@ -155,7 +155,7 @@ public static class ResultsReport
 
             if (baseRow is not null && four is not null)
             {
-                Info($"1 Reduction, {int.Parse(t, Inv):N0} trials: hand Vector512 loop, 4 partials per pass",
+                Info($"1 Reduction, {int.Parse(t, Inv):N0} trials: hand vector loop, 4 partials per pass",
                     $"{F(baseRow.Time / four.Time, 2)}x ({Gbs(four)})", "for comparison; not used by the engines");
             }
         }
