@@ -97,37 +97,79 @@ public class FusedAccumulationBenchmarks
 }
 
 /// <summary>
-/// Consumes every contribution without storing it per trial: each call site's values are xor-folded
-/// into its own vector (one register-speed operation, independent chains), so the JIT must compute
-/// everything a step contributes, and nothing reaches memory rows. The "simulate alone" baseline.
+/// Consumes every contribution without storing it per trial: each contribution is xor-folded into a
+/// vector of its own metric (or staged-count word), so the JIT must compute everything a step
+/// contributes, nothing reaches memory rows, and no call site waits on another's fold (one fold per
+/// call site and step: independent chains of one xor). The "simulate alone" baseline.
 /// </summary>
 public struct FoldSink : IMetricSink
 {
-    private Vector512<long> _money512;
-    private Vector512<ulong> _counts512;
-    private Vector256<long> _money256;
-    private Vector256<ulong> _counts256;
+    private Vector512<long> _rd512, _va512, _htVa512, _invest512, _other512;
+    private Vector512<ulong> _counts0x512, _counts1x512;
+    private Vector256<long> _rd256, _va256, _htVa256, _invest256, _other256;
+    private Vector256<ulong> _counts0x256, _counts1x256;
     private long _scalar;
 
     public readonly int Trials => int.MaxValue;
 
     public readonly long Checksum =>
-        Vector512.Sum(_money512) ^ (long)Vector512.Sum(_counts512) ^ Vector256.Sum(_money256) ^ (long)Vector256.Sum(_counts256) ^ _scalar;
+        Vector512.Sum(_rd512 ^ _va512 ^ _htVa512 ^ _invest512 ^ _other512) ^ (long)Vector512.Sum(_counts0x512 ^ _counts1x512)
+        ^ Vector256.Sum(_rd256 ^ _va256 ^ _htVa256 ^ _invest256 ^ _other256) ^ (long)Vector256.Sum(_counts0x256 ^ _counts1x256) ^ _scalar;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value) => _scalar ^= value + (int)metric;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add8(Metric metric, int trial, Vector512<long> values) => _money512 ^= values;
+    public void Add8(Metric metric, int trial, Vector512<long> values)
+    {
+        switch (metric)
+        {
+            case Metric.RdSpend: _rd512 ^= values; break;
+            case Metric.AboveScaleVa: _va512 ^= values; break;
+            case Metric.HtVa: _htVa512 ^= values; break;
+            case Metric.HtInvest: _invest512 ^= values; break;
+            default: _other512 ^= values; break;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts8(int word, int trial, Vector512<ulong> packed) => _counts512 ^= packed;
+    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    {
+        if (word == 0)
+        {
+            _counts0x512 ^= packed;
+        }
+        else
+        {
+            _counts1x512 ^= packed;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add4(Metric metric, int trial, Vector256<long> values) => _money256 ^= values;
+    public void Add4(Metric metric, int trial, Vector256<long> values)
+    {
+        switch (metric)
+        {
+            case Metric.RdSpend: _rd256 ^= values; break;
+            case Metric.AboveScaleVa: _va256 ^= values; break;
+            case Metric.HtVa: _htVa256 ^= values; break;
+            case Metric.HtInvest: _invest256 ^= values; break;
+            default: _other256 ^= values; break;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts4(int word, int trial, Vector256<ulong> packed) => _counts256 ^= packed;
+    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    {
+        if (word == 0)
+        {
+            _counts0x256 ^= packed;
+        }
+        else
+        {
+            _counts1x256 ^= packed;
+        }
+    }
 
     public readonly void AgentDone()
     {

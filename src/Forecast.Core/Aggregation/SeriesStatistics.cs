@@ -43,7 +43,7 @@ public static class SeriesStatistics
     private static readonly double[] QuantileProbabilities = [0.05, 0.25, 0.50, 0.75, 0.95];
 
     [ThreadStatic]
-    private static int[]? _bucketScratch;
+    private static ushort[]? _bucketScratch;
 
     /// <summary>
     /// Mean, standard deviation, Monte Carlo standard error, P5/P25/P50/P75/P95 and the histogram of
@@ -126,19 +126,21 @@ public static class SeriesStatistics
             var hi = Vector512.Create(double.NegativeInfinity);
             var bad = Vector512<double>.Zero;
             var fraction = Vector512<double>.Zero;
+            var negativeZero = Vector512<ulong>.Zero;
             ref var start = ref MemoryMarshal.GetReference(values);
             for (var i = 0; i < body; i += Lanes)
             {
                 var x = Vector512.LoadUnsafe(ref start, (nuint)i);
                 acc += x;
-                lo = Vector512.Min(lo, x);
-                hi = Vector512.Max(hi, x);
+                lo = Vector512.MinNative(lo, x);
+                hi = Vector512.MaxNative(hi, x);
                 bad |= ~Vector512.Equals(x, x);
                 fraction |= ~Vector512.Equals(Vector512.Floor(x), x);
+                negativeZero |= Vector512.Equals(x.AsUInt64(), Vector512.Create(NegativeZeroBits));
             }
 
             acc.CopyTo(lanes);
-            (min, max) = (MinOf(lo), MaxOf(hi));
+            (min, max) = negativeZero == Vector512<ulong>.Zero ? (MinOf(lo), MaxOf(hi)) : ExactMinMax(values[..body]);
             nan = bad != Vector512<double>.Zero;
             integral = fraction == Vector512<double>.Zero;
         }
@@ -148,6 +150,8 @@ public static class SeriesStatistics
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             Vector256<double> lo = Vector256.Create(double.PositiveInfinity), hi = Vector256.Create(double.NegativeInfinity);
             Vector256<double> bad = Vector256<double>.Zero, fraction = Vector256<double>.Zero;
+            var negativeZero = Vector256<ulong>.Zero;
+            var negativeZeroBits = Vector256.Create(NegativeZeroBits);
             ref var start = ref MemoryMarshal.GetReference(values);
             for (var i = 0; i < body; i += Lanes)
             {
@@ -155,10 +159,11 @@ public static class SeriesStatistics
                 var x1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 4));
                 acc0 += x0;
                 acc1 += x1;
-                lo = Vector256.Min(lo, Vector256.Min(x0, x1));
-                hi = Vector256.Max(hi, Vector256.Max(x0, x1));
+                lo = Vector256.MinNative(lo, Vector256.MinNative(x0, x1));
+                hi = Vector256.MaxNative(hi, Vector256.MaxNative(x0, x1));
                 bad |= ~Vector256.Equals(x0, x0) | ~Vector256.Equals(x1, x1);
                 fraction |= ~Vector256.Equals(Vector256.Floor(x0), x0) | ~Vector256.Equals(Vector256.Floor(x1), x1);
+                negativeZero |= Vector256.Equals(x0.AsUInt64(), negativeZeroBits) | Vector256.Equals(x1.AsUInt64(), negativeZeroBits);
             }
 
             acc0.CopyTo(lanes);
@@ -167,6 +172,11 @@ public static class SeriesStatistics
             for (var k = 0; k < 4; k++)
             {
                 (min, max) = (Math.Min(min, lo[k]), Math.Max(max, hi[k]));
+            }
+
+            if (negativeZero != Vector256<ulong>.Zero)
+            {
+                (min, max) = ExactMinMax(values[..body]);
             }
 
             nan = bad != Vector256<double>.Zero;
@@ -250,6 +260,25 @@ public static class SeriesStatistics
         return PairwiseLanes(lanes);
     }
 
+    /// <summary>The bits of -0.0.</summary>
+    private const ulong NegativeZeroBits = 0x8000_0000_0000_0000UL;
+
+    /// <summary>
+    /// Minimum and maximum as Math.Min and Math.Max give them (-0 below +0). The vector passes use the
+    /// machine's min and max, which agree with these unless the series holds a -0 (or NaN, refused anyway):
+    /// then this pass runs instead.
+    /// </summary>
+    private static (double Min, double Max) ExactMinMax(ReadOnlySpan<double> values)
+    {
+        var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
+        foreach (var x in values)
+        {
+            (min, max) = (Math.Min(min, x), Math.Max(max, x));
+        }
+
+        return (min, max);
+    }
+
     private static double PairwiseLanes(ReadOnlySpan<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 
     private static double MinOf(Vector512<double> v)
@@ -275,7 +304,7 @@ public static class SeriesStatistics
     }
 
     /// <summary>Bucket of every value (see <see cref="Summarise"/>), into <paramref name="buckets"/>; returns the counts.</summary>
-    private static void BucketsOf(ReadOnlySpan<double> values, double min, double width, Span<int> buckets, Span<int> counts)
+    private static void BucketsOf(ReadOnlySpan<double> values, double min, double width, Span<ushort> buckets, Span<int> counts)
     {
         var n = values.Length;
         var i = 0;
@@ -290,28 +319,30 @@ public static class SeriesStatistics
             {
                 // (x - min) * (640 / width) is in [0, about 640]; truncation is the floor.
                 var b = Vector512.ConvertToInt64((Vector512.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
-                Vector256.StoreUnsafe(Vector512.Narrow(Vector512.Min(b, last), Vector512<long>.Zero).GetLower(), ref outStart, (nuint)i);
+                System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector128UInt16(Vector512.Min(b, last).AsUInt64()).StoreUnsafe(ref outStart, (nuint)i);
             }
         }
         else if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
         {
-            // Four at a time, truncating straight to 32-bit integers (the values are in [0, about 640]).
+            // Eight at a time, truncating straight to 32-bit integers (the values are in [0, about 640]),
+            // then packed to 16 bits.
             var vMin = Vector256.Create(min);
             var scale = Vector256.Create(BucketScale(width));
             var last = Vector128.Create(Buckets - 1);
             ref var start = ref MemoryMarshal.GetReference(values);
             ref var outStart = ref MemoryMarshal.GetReference(buckets);
-            for (; i + 4 <= n; i += 4)
+            for (; i + 8 <= n; i += 8)
             {
-                var b = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
-                Vector128.Min(b, last).StoreUnsafe(ref outStart, (nuint)i);
+                var b0 = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
+                var b1 = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)(i + 4)) - vMin) * scale);
+                System.Runtime.Intrinsics.X86.Sse41.PackUnsignedSaturate(Vector128.Min(b0, last), Vector128.Min(b1, last)).StoreUnsafe(ref outStart, (nuint)i);
             }
         }
 
         var tailScale = BucketScale(width);
         for (; i < n; i++)
         {
-            buckets[i] = Math.Min((int)((values[i] - min) * tailScale), Buckets - 1);
+            buckets[i] = (ushort)Math.Min((int)((values[i] - min) * tailScale), Buckets - 1);
         }
 
         // Four interleaved tallies, so runs of equal buckets (count data) do not wait on each other's stores.
@@ -348,7 +379,7 @@ public static class SeriesStatistics
         var n = values.Length;
         if (_bucketScratch is null || _bucketScratch.Length < n)
         {
-            _bucketScratch = new int[Math.Max(n, 1024)];
+            _bucketScratch = new ushort[Math.Max(n, 1024)];
         }
 
         var buckets = _bucketScratch.AsSpan(0, n);
@@ -405,40 +436,55 @@ public static class SeriesStatistics
             {
                 var h = (n - 1) * QuantileProbabilities[i];
                 var frac = h - (int)h;
-                var a = values[buckets.IndexOf(rankBucket[2 * i])];
-                q[i] = frac > 0 ? a + (frac * (values[buckets.IndexOf(rankBucket[(2 * i) + 1])] - a)) : a;
+                var a = values[buckets.IndexOf((ushort)rankBucket[2 * i])];
+                q[i] = frac > 0 ? a + (frac * (values[buckets.IndexOf((ushort)rankBucket[(2 * i) + 1])] - a)) : a;
             }
 
             return;
         }
 
-        // Gather the needed buckets' values in index order. With AVX-512, sixteen buckets are compared
-        // against every needed bucket at once and only blocks with a match are looked at one by one.
+        // Gather the needed buckets' values in index order. With AVX-512, 32 buckets (16-bit) are compared
+        // against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
         var start = 0;
         if (Vector512.IsHardwareAccelerated && distinct <= needed.Length)
         {
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
-            for (; start + 16 <= n; start += 16)
+            for (; start + 32 <= n; start += 32)
             {
                 var v = Vector512.LoadUnsafe(ref bStart, (nuint)start);
-                var hit = Vector512.Equals(v, Vector512.Create(needed[0]));
+                var hit = Vector512.Equals(v, Vector512.Create((ushort)needed[0]));
                 for (var k = 1; k < distinct; k++)
                 {
-                    hit |= Vector512.Equals(v, Vector512.Create(needed[k]));
+                    hit |= Vector512.Equals(v, Vector512.Create((ushort)needed[k]));
                 }
 
-                if (hit == Vector512<int>.Zero)
+                // Only the matching lanes, in index order.
+                for (var mask = (uint)Vector512.ExtractMostSignificantBits(hit); mask != 0; mask &= mask - 1)
                 {
-                    continue;
+                    var i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    scratch[fill[buckets[i]]++] = values[i];
+                }
+            }
+        }
+
+        else if (Vector256.IsHardwareAccelerated && distinct <= needed.Length)
+        {
+            // AVX2: sixteen buckets at a time.
+            ref var bStart = ref MemoryMarshal.GetReference(buckets);
+            for (; start + 16 <= n; start += 16)
+            {
+                var v = Vector256.LoadUnsafe(ref bStart, (nuint)start);
+                var hit = Vector256.Equals(v, Vector256.Create((ushort)needed[0]));
+                for (var k = 1; k < distinct; k++)
+                {
+                    hit |= Vector256.Equals(v, Vector256.Create((ushort)needed[k]));
                 }
 
-                for (var i = start; i < start + 16; i++)
+                // Only the matching lanes, in index order.
+                for (var mask = (uint)Vector256.ExtractMostSignificantBits(hit); mask != 0; mask &= mask - 1)
                 {
-                    var b = buckets[i];
-                    if (slot[b] >= 0)
-                    {
-                        scratch[fill[b]++] = values[i];
-                    }
+                    var i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    scratch[fill[buckets[i]]++] = values[i];
                 }
             }
         }
@@ -452,31 +498,15 @@ public static class SeriesStatistics
             }
         }
 
-        // The order statistic of each rank within its bucket. The ranks ascend, so a bucket's ranks come
-        // in ascending order: a small bucket is sorted once; a large one (values crowded by an outlier
-        // stretching [min, max]) is selected into, rank after rank, each within the part right of the last.
+        // The order statistic of each rank within its bucket, by selection (no sort): the ranks ascend,
+        // so a bucket's later ranks are selected within the part right of its previous one.
         Span<double> order = stackalloc double[ranks.Length];
         for (var r = 0; r < ranks.Length; r++)
         {
             var b = rankBucket[r];
             var segment = scratch.Slice(slot[b], counts[b]);
             var local = ranks[r] - first[b];
-            if (r > 0 && rankBucket[r - 1] == b)
-            {
-                if (segment.Length > SmallBucket)
-                {
-                    Select(segment, ranks[r - 1] - first[b], segment.Length - 1, local);
-                }
-            }
-            else if (segment.Length <= SmallBucket)
-            {
-                SortUnlessEqual(segment);
-            }
-            else
-            {
-                Select(segment, 0, segment.Length - 1, local);
-            }
-
+            Select(segment, r > 0 && rankBucket[r - 1] == b ? ranks[r - 1] - first[b] : 0, segment.Length - 1, local);
             order[r] = segment[local];
         }
 
@@ -488,9 +518,6 @@ public static class SeriesStatistics
             q[i] = frac > 0 ? a + (frac * (order[(2 * i) + 1] - a)) : a;
         }
     }
-
-    /// <summary>Buckets up to this size are sorted; larger ones are selected into.</summary>
-    private const int SmallBucket = 64;
 
     /// <summary>The bucket holding the value of rank <paramref name="rank"/> (0-based): first[b] &lt;= rank &lt; first[b + 1].</summary>
     private static int BucketOfRank(ReadOnlySpan<int> first, int rank)
@@ -510,18 +537,6 @@ public static class SeriesStatistics
         }
 
         return lo;
-    }
-
-    private static void SortUnlessEqual(Span<double> values)
-    {
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] != values[0])
-            {
-                values.Sort();
-                return;
-            }
-        }
     }
 
     /// <summary>
@@ -615,24 +630,32 @@ public static class SeriesStatistics
     }
 
     /// <summary>How many values are at least <paramref name="threshold"/> (targets to reach).</summary>
-    public static long CountAtLeast(ReadOnlySpan<double> values, double threshold)
-    {
-        long c = 0;
-        foreach (var x in values)
-        {
-            c += x >= threshold ? 1 : 0;
-        }
-
-        return c;
-    }
+    public static long CountAtLeast(ReadOnlySpan<double> values, double threshold) => Count(values, threshold, atLeast: true);
 
     /// <summary>How many values are at most <paramref name="threshold"/> (targets with direction "at most").</summary>
-    public static long CountAtMost(ReadOnlySpan<double> values, double threshold)
+    public static long CountAtMost(ReadOnlySpan<double> values, double threshold) => Count(values, threshold, atLeast: false);
+
+    /// <summary>Values at least (or at most) the threshold; NaN counts in neither. Vector compares, exact counts.</summary>
+    private static long Count(ReadOnlySpan<double> values, double threshold, bool atLeast)
     {
         long c = 0;
-        foreach (var x in values)
+        var i = 0;
+        ref var start = ref MemoryMarshal.GetReference(values);
+        if (Vector256.IsHardwareAccelerated)
         {
-            c += x <= threshold ? 1 : 0;
+            var t = Vector256.Create(threshold);
+            for (; i + 4 <= values.Length; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var hit = atLeast ? Vector256.GreaterThanOrEqual(x, t) : Vector256.LessThanOrEqual(x, t);
+                c += System.Numerics.BitOperations.PopCount(hit.ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            var x = values[i];
+            c += (atLeast ? x >= threshold : x <= threshold) ? 1 : 0;
         }
 
         return c;

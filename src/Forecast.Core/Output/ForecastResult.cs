@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Forecast.Aggregation;
 using Forecast.Model;
 using Forecast.Simulation;
@@ -54,12 +56,59 @@ public static class Finaliser
         var joint = new List<JointResult>();
         foreach (var group in model.Targets.GroupBy(t => t.Year).OrderBy(g => g.Key))
         {
-            var met = JointMet(table, group.ToArray()).Count(m => m);
+            var met = JointMetCount(table, group.ToArray());
             var (lo, hi) = SeriesStatistics.Wilson(met, n);
             joint.Add(new JointResult(group.Key, group.Select(t => t.Id).ToList(), met, (double)met / n, lo, hi));
         }
 
         return new ForecastResult(seed, n, Scenario(model.Parameters), targets, joint, indicators);
+    }
+
+    /// <summary>
+    /// Trials that met every one of these targets (<see cref="JointMet"/>'s true entries, counted): each
+    /// target's comparisons are vectorised into a bit per trial, the targets' bits and-ed, the bits counted.
+    /// </summary>
+    public static long JointMetCount(TrialTable table, IReadOnlyList<TargetDefinition> targets)
+    {
+        var n = table.Trials;
+        var words = new ulong[(n + 63) / 64];
+        Array.Fill(words, ulong.MaxValue);
+        foreach (var t in targets)
+        {
+            var series = table.Series(t.Indicator, t.Year);
+            ref var start = ref MemoryMarshal.GetReference(series);
+            var threshold = Vector256.Create(t.Threshold);
+            for (var w = 0; w < words.Length; w++)
+            {
+                ulong bits = 0;
+                var j = 0;
+                var first = w * 64;
+                var count = Math.Min(64, n - first);
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; j + 4 <= count; j += 4)
+                    {
+                        bits |= (ulong)Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref start, (nuint)(first + j)), threshold).ExtractMostSignificantBits() << j;
+                    }
+                }
+
+                for (; j < count; j++)
+                {
+                    bits |= series[first + j] >= t.Threshold ? 1UL << j : 0;
+                }
+
+                words[w] &= bits;
+            }
+        }
+
+        long met = 0;
+        for (var w = 0; w < words.Length; w++)
+        {
+            var valid = Math.Min(64, n - (w * 64));
+            met += System.Numerics.BitOperations.PopCount(valid == 64 ? words[w] : words[w] & ((1UL << valid) - 1));
+        }
+
+        return met;
     }
 
     /// <summary>Per trial: did it meet every one of these targets?</summary>

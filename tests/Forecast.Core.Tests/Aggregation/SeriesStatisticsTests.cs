@@ -231,6 +231,21 @@ public sealed class SeriesStatisticsTests
         Assert.Equal(4, SeriesStatistics.CountAtMost(x, 3));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1003)]
+    public void Vector_counts_equal_a_plain_loop_whatever_the_length_including_NaN(int n)
+    {
+        var rng = new System.Random(n);
+        var x = Enumerable.Range(0, n).Select(_ => rng.Next(5) == 0 ? double.NaN : Math.Round(rng.NextDouble() * 10, 1)).ToArray();
+        foreach (var threshold in new[] { 0.0, 3.3, 5, 10, double.NaN })
+        {
+            Assert.Equal(x.Count(v => v >= threshold), SeriesStatistics.CountAtLeast(x, threshold));
+            Assert.Equal(x.Count(v => v <= threshold), SeriesStatistics.CountAtMost(x, threshold));
+        }
+    }
+
     [Fact]
     public void Paired_difference_of_a_hand_example()
     {
