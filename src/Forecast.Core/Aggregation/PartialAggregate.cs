@@ -48,9 +48,46 @@ public sealed class PartialAggregate
             throw new ArgumentException($"cannot merge a partial of {other.Trials} trials into one of {Trials}", nameof(other));
         }
 
-        var a = Values.AsSpan();
-        var b = other.Values.AsSpan();
-        System.Numerics.Tensors.TensorPrimitives.Add(a, b, a);
+        AddInto(Values, other.Values, 0, Values.Length);
+    }
+
+    /// <summary>
+    /// acc[start..start + n) += b[start..start + n), widest vectors first. Not TensorPrimitives.Add: past a
+    /// size threshold it writes with non-temporal stores, which send a partial that fits in L2/L3 out to
+    /// memory (measured here: 4x slower than this loop at 10,000 trials).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInto(long[] acc, long[] b, int start, int n)
+    {
+        if ((uint)start > (uint)acc.Length || (uint)n > (uint)(acc.Length - start) || b.Length < start + n)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), "the range is outside the partials");
+        }
+
+        ref var a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), start);
+        ref var r = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b), start);
+        nuint k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; (int)k + (2 * Vector512<long>.Count) <= n; k += (nuint)(2 * Vector512<long>.Count))
+            {
+                (Vector512.LoadUnsafe(ref a, k) + Vector512.LoadUnsafe(ref r, k)).StoreUnsafe(ref a, k);
+                (Vector512.LoadUnsafe(ref a, k + 8) + Vector512.LoadUnsafe(ref r, k + 8)).StoreUnsafe(ref a, k + 8);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; (int)k + (2 * Vector256<long>.Count) <= n; k += (nuint)(2 * Vector256<long>.Count))
+            {
+                (Vector256.LoadUnsafe(ref a, k) + Vector256.LoadUnsafe(ref r, k)).StoreUnsafe(ref a, k);
+                (Vector256.LoadUnsafe(ref a, k + 4) + Vector256.LoadUnsafe(ref r, k + 4)).StoreUnsafe(ref a, k + 4);
+            }
+        }
+
+        for (; (int)k < n; k++)
+        {
+            Unsafe.Add(ref a, k) += Unsafe.Add(ref r, k);
+        }
     }
 
     public void Clear() => Array.Clear(Values);
@@ -86,10 +123,9 @@ public sealed class PartialAggregate
                     parts[i + 4].Values, parts[i + 5].Values, parts[i + 6].Values, parts[i + 7].Values);
             }
 
-            var acc = Values.AsSpan(start, length);
             for (; i < parts.Count; i++)
             {
-                System.Numerics.Tensors.TensorPrimitives.Add(acc, parts[i].Values.AsSpan(start, length), acc);
+                AddInto(Values, parts[i].Values, start, length);
             }
         }
     }

@@ -124,7 +124,6 @@ public static class SeriesStatistics
             var acc = Vector512<double>.Zero;
             var lo = Vector512.Create(double.PositiveInfinity);
             var hi = Vector512.Create(double.NegativeInfinity);
-            var bad = Vector512<double>.Zero;
             var fraction = Vector512<double>.Zero;
             var negativeZero = Vector512<ulong>.Zero;
             ref var start = ref MemoryMarshal.GetReference(values);
@@ -134,14 +133,12 @@ public static class SeriesStatistics
                 acc += x;
                 lo = Vector512.MinNative(lo, x);
                 hi = Vector512.MaxNative(hi, x);
-                bad |= ~Vector512.Equals(x, x);
                 fraction |= ~Vector512.Equals(Vector512.Floor(x), x);
                 negativeZero |= Vector512.Equals(x.AsUInt64(), Vector512.Create(NegativeZeroBits));
             }
 
             acc.CopyTo(lanes);
             (min, max) = negativeZero == Vector512<ulong>.Zero ? (MinOf(lo), MaxOf(hi)) : ExactMinMax(values[..body]);
-            nan = bad != Vector512<double>.Zero;
             integral = fraction == Vector512<double>.Zero;
         }
         else if (Vector256.IsHardwareAccelerated && body > 0)
@@ -149,7 +146,7 @@ public static class SeriesStatistics
             // The same eight lanes as two four-lane halves: every lane adds its values in the same order.
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             Vector256<double> lo = Vector256.Create(double.PositiveInfinity), hi = Vector256.Create(double.NegativeInfinity);
-            Vector256<double> bad = Vector256<double>.Zero, fraction = Vector256<double>.Zero;
+            var fraction = Vector256<double>.Zero;
             var negativeZero = Vector256<ulong>.Zero;
             var negativeZeroBits = Vector256.Create(NegativeZeroBits);
             ref var start = ref MemoryMarshal.GetReference(values);
@@ -161,7 +158,6 @@ public static class SeriesStatistics
                 acc1 += x1;
                 lo = Vector256.MinNative(lo, Vector256.MinNative(x0, x1));
                 hi = Vector256.MaxNative(hi, Vector256.MaxNative(x0, x1));
-                bad |= ~Vector256.Equals(x0, x0) | ~Vector256.Equals(x1, x1);
                 fraction |= ~Vector256.Equals(Vector256.Floor(x0), x0) | ~Vector256.Equals(Vector256.Floor(x1), x1);
                 negativeZero |= Vector256.Equals(x0.AsUInt64(), negativeZeroBits) | Vector256.Equals(x1.AsUInt64(), negativeZeroBits);
             }
@@ -179,7 +175,6 @@ public static class SeriesStatistics
                 (min, max) = ExactMinMax(values[..body]);
             }
 
-            nan = bad != Vector256<double>.Zero;
             integral = fraction == Vector256<double>.Zero;
         }
         else
@@ -203,7 +198,23 @@ public static class SeriesStatistics
             integral &= Math.Floor(x) == x;
         }
 
-        return (PairwiseLanes(lanes), min, max, nan, integral);
+        // The vector paths leave NaN to the sum: a NaN anywhere makes it NaN (so does inf - inf, hence the check).
+        var sum = PairwiseLanes(lanes);
+        nan |= double.IsNaN(sum) && HasNaN(values);
+        return (sum, min, max, nan, integral);
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> values)
+    {
+        foreach (var x in values)
+        {
+            if (double.IsNaN(x))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Sum of (x - mean)^2, laned as <see cref="SumMinMax"/>; no fused multiply-add, so every path rounds alike.</summary>

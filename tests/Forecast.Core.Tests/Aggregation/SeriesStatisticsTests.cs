@@ -231,6 +231,30 @@ public sealed class SeriesStatisticsTests
         Assert.Equal(4, SeriesStatistics.CountAtMost(x, 3));
     }
 
+    [Fact]
+    public void A_negative_zero_minimum_is_kept_as_the_scalar_minimum_keeps_it()
+    {
+        var x = Enumerable.Range(0, 1000).Select(i => (double)(i % 17)).ToArray(); // +0 at index 0, 17, ...
+        x[333] = -0.0;
+        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        Assert.True(double.IsNegative(s.Histogram.Min)); // Math.Min(+0, -0) is -0, whatever the order
+        Assert.Equal(SeriesStatistics.SummariseBySelection(x, new double[x.Length]).Histogram.Min, s.Histogram.Min);
+    }
+
+    [Fact]
+    public void A_NaN_inside_the_vector_body_is_refused_but_opposite_infinities_are_not_mistaken_for_one()
+    {
+        var x = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
+        x[500] = double.NaN;
+        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise(x, new double[x.Length]));
+
+        x[500] = double.PositiveInfinity;
+        x[501] = double.NegativeInfinity; // the sum is NaN, yet no value is
+        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        Assert.Equal(double.NegativeInfinity, s.Histogram.Min);
+        Assert.Equal(double.PositiveInfinity, s.Histogram.Max);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
