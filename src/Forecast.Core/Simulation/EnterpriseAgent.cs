@@ -235,6 +235,28 @@ public static class EnterpriseAgent
         sink.AgentDone();
     }
 
+    /// <summary>
+    /// What the vector kernels check before their unchecked loads: every year-context array, the sink
+    /// and the four Philox word streams hold the batch's <paramref name="trials"/> (the words at least
+    /// the <paramref name="vectorTrials"/> the kernel steps).
+    /// </summary>
+    internal static void CheckKernelBatch(int trials, int vectorTrials, YearContext ctx, int sinkTrials,
+        ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3)
+    {
+        if (sinkTrials < trials || ctx.Trials < trials || ctx.GdpGrowth.Length < trials
+            || ctx.ExitMultiplier.Length < trials || ctx.RdIntensity.Length < trials || ctx.HtePass.Length < trials
+            || ctx.HteApply.Length < trials || ctx.PtsmeListing.Length < trials || ctx.RdInstitution.Length < trials
+            || ctx.Investment.Length < trials || ctx.ActiveEntrants.Length < trials)
+        {
+            throw new ArgumentException("the batch is larger than the year context or the sink");
+        }
+
+        if (w0.Length < vectorTrials || w1.Length < vectorTrials || w2.Length < vectorTrials || w3.Length < vectorTrials)
+        {
+            throw new ArgumentException("fewer Philox words than trials");
+        }
+    }
+
     [ThreadStatic]
     private static uint[]? _words;
 

@@ -33,18 +33,7 @@ internal static class EnterpriseKernel256
         where TSink : struct, IMetricSink
     {
         var n = states.Length & ~3;
-        if (sink.Trials < states.Length || ctx.Trials < states.Length || ctx.GdpGrowth.Length < states.Length
-            || ctx.ExitMultiplier.Length < states.Length || ctx.RdIntensity.Length < states.Length || ctx.HtePass.Length < states.Length
-            || ctx.HteApply.Length < states.Length || ctx.PtsmeListing.Length < states.Length || ctx.RdInstitution.Length < states.Length
-            || ctx.Investment.Length < states.Length || ctx.ActiveEntrants.Length < states.Length)
-        {
-            throw new ArgumentException("the batch is larger than the year context or the sink");
-        }
-
-        if (w0.Length < n || w1.Length < n || w2.Length < n || w3.Length < n)
-        {
-            throw new ArgumentException("fewer Philox words than trials");
-        }
+        EnterpriseAgent.CheckKernelBatch(states.Length, n, ctx, sink.Trials, w0, w1, w2, w3);
 
         var raw = MemoryMarshal.Cast<EnterpriseState, ulong>(states);
         var year = ctx.Year;
