@@ -164,17 +164,7 @@ public static class SeriesStatistics
 
             acc0.CopyTo(lanes);
             acc1.CopyTo(lanes[4..]);
-            (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
-            for (var k = 0; k < 4; k++)
-            {
-                (min, max) = (Math.Min(min, lo[k]), Math.Max(max, hi[k]));
-            }
-
-            if (negativeZero != Vector256<ulong>.Zero)
-            {
-                (min, max) = ExactMinMax(values[..body]);
-            }
-
+            (min, max) = negativeZero == Vector256<ulong>.Zero ? (MinOf(lo), MaxOf(hi)) : ExactMinMax(values[..body]);
             integral = fraction == Vector256<double>.Zero;
         }
         else
@@ -291,6 +281,10 @@ public static class SeriesStatistics
     }
 
     private static double PairwiseLanes(ReadOnlySpan<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+
+    private static double MinOf(Vector256<double> v) => Math.Min(Math.Min(v[0], v[1]), Math.Min(v[2], v[3]));
+
+    private static double MaxOf(Vector256<double> v) => Math.Max(Math.Max(v[0], v[1]), Math.Max(v[2], v[3]));
 
     private static double MinOf(Vector512<double> v)
     {

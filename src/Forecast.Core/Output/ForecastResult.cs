@@ -67,6 +67,8 @@ public static class Finaliser
     /// <summary>
     /// Trials that met every one of these targets (<see cref="JointMet"/>'s true entries, counted): each
     /// target's comparisons are vectorised into a bit per trial, the targets' bits and-ed, the bits counted.
+    /// <see cref="JointMet"/> stays the plain per-trial form (the comparison needs it) and the reference
+    /// this count is tested against, so the two do not share their comparison loop.
     /// </summary>
     public static long JointMetCount(TrialTable table, IReadOnlyList<TargetDefinition> targets)
     {
