@@ -56,7 +56,9 @@ public static class SeriesStatistics
     /// floor((x - min) x s) with s = (20 / (max - min)) x 32, clamped), counted. s is the histogram's
     /// scale times a power of two, so bucket / 32 is exactly the histogram bin;</item>
     /// <item>the buckets holding the ten order statistics R-7 needs are found from the counts, only
-    /// their values are gathered, and each such bucket is sorted (it holds about n / 640 values).</item>
+    /// their values are gathered, and each order statistic is selected within its bucket (about n / 640
+    /// values). A series of whole numbers spanning fewer than 640 holds one value per bucket: nothing is
+    /// gathered.</item>
     /// </list>
     /// Buckets are monotone in the value, so this gives exactly the order statistics of a full sort.
     /// Infinite values fall back to <see cref="SummariseBySelection"/>.
@@ -64,7 +66,7 @@ public static class SeriesStatistics
     public static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch)
     {
         var n = CheckSeries(values, scratch);
-        var (sum, min, max, nan, integral) = SumMinMax(values);
+        var (sum, min, max, nan) = SumMinMax(values);
         if (nan)
         {
             throw new ArgumentException("the series contains NaN", nameof(values));
@@ -88,7 +90,7 @@ public static class SeriesStatistics
         }
         else
         {
-            QuantilesByBuckets(values, min, width, integral && width < Buckets, scratch, q, histogram);
+            QuantilesByBuckets(values, min, width, width < Buckets && AllIntegral(values), scratch, q, histogram);
         }
 
         return new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), q[0], q[1], q[2], q[3], q[4],
@@ -111,21 +113,18 @@ public static class SeriesStatistics
     }
 
     /// <summary>Eight-lane sum (lane k: indices = k mod 8, in order; lanes added pairwise), minimum, maximum, any NaN.</summary>
-    private static (double Sum, double Min, double Max, bool NaN, bool Integral) SumMinMax(ReadOnlySpan<double> values)
+    private static (double Sum, double Min, double Max, bool NaN) SumMinMax(ReadOnlySpan<double> values)
     {
         var n = values.Length;
         var body = n - (n % Lanes);
         Span<double> lanes = stackalloc double[Lanes];
         double min, max;
         var nan = false;
-        var integral = true;
         if (Vector512.IsHardwareAccelerated && body > 0)
         {
             var acc = Vector512<double>.Zero;
             var lo = Vector512.Create(double.PositiveInfinity);
             var hi = Vector512.Create(double.NegativeInfinity);
-            var fraction = Vector512<double>.Zero;
-            var negativeZero = Vector512<ulong>.Zero;
             ref var start = ref MemoryMarshal.GetReference(values);
             for (var i = 0; i < body; i += Lanes)
             {
@@ -133,22 +132,16 @@ public static class SeriesStatistics
                 acc += x;
                 lo = Vector512.MinNative(lo, x);
                 hi = Vector512.MaxNative(hi, x);
-                fraction |= ~Vector512.Equals(Vector512.Floor(x), x);
-                negativeZero |= Vector512.Equals(x.AsUInt64(), Vector512.Create(NegativeZeroBits));
             }
 
             acc.CopyTo(lanes);
-            (min, max) = negativeZero == Vector512<ulong>.Zero ? (MinOf(lo), MaxOf(hi)) : ExactMinMax(values[..body]);
-            integral = fraction == Vector512<double>.Zero;
+            (min, max) = ExactUnlessZero(MinOf(lo), MaxOf(hi), values[..body]);
         }
         else if (Vector256.IsHardwareAccelerated && body > 0)
         {
             // The same eight lanes as two four-lane halves: every lane adds its values in the same order.
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             Vector256<double> lo = Vector256.Create(double.PositiveInfinity), hi = Vector256.Create(double.NegativeInfinity);
-            var fraction = Vector256<double>.Zero;
-            var negativeZero = Vector256<ulong>.Zero;
-            var negativeZeroBits = Vector256.Create(NegativeZeroBits);
             ref var start = ref MemoryMarshal.GetReference(values);
             for (var i = 0; i < body; i += Lanes)
             {
@@ -158,14 +151,11 @@ public static class SeriesStatistics
                 acc1 += x1;
                 lo = Vector256.MinNative(lo, Vector256.MinNative(x0, x1));
                 hi = Vector256.MaxNative(hi, Vector256.MaxNative(x0, x1));
-                fraction |= ~Vector256.Equals(Vector256.Floor(x0), x0) | ~Vector256.Equals(Vector256.Floor(x1), x1);
-                negativeZero |= Vector256.Equals(x0.AsUInt64(), negativeZeroBits) | Vector256.Equals(x1.AsUInt64(), negativeZeroBits);
             }
 
             acc0.CopyTo(lanes);
             acc1.CopyTo(lanes[4..]);
-            (min, max) = negativeZero == Vector256<ulong>.Zero ? (MinOf(lo), MaxOf(hi)) : ExactMinMax(values[..body]);
-            integral = fraction == Vector256<double>.Zero;
+            (min, max) = ExactUnlessZero(MinOf(lo), MaxOf(hi), values[..body]);
         }
         else
         {
@@ -176,7 +166,6 @@ public static class SeriesStatistics
                 var x = values[i];
                 lanes[i % Lanes] += x;
                 (min, max, nan) = (Math.Min(min, x), Math.Max(max, x), nan | double.IsNaN(x));
-                integral &= Math.Floor(x) == x;
             }
         }
 
@@ -185,13 +174,50 @@ public static class SeriesStatistics
             var x = values[i];
             lanes[i % Lanes] += x;
             (min, max, nan) = (Math.Min(min, x), Math.Max(max, x), nan | double.IsNaN(x));
-            integral &= Math.Floor(x) == x;
         }
 
         // The vector paths leave NaN to the sum: a NaN anywhere makes it NaN (so does inf - inf, hence the check).
         var sum = PairwiseLanes(lanes);
         nan |= double.IsNaN(sum) && HasNaN(values);
-        return (sum, min, max, nan, integral);
+        return (sum, min, max, nan);
+    }
+
+    /// <summary>
+    /// The machine's min and max (what the vector passes use) agree with Math.Min and Math.Max unless
+    /// the extreme is a zero: between +0 and -0 they return either operand, Math.Min gives -0 and
+    /// Math.Max +0. A nonzero extreme is strictly beyond every other value that is not its equal (NaN
+    /// is refused elsewhere), so only a zero extreme is looked at again, with <see cref="ExactMinMax"/>.
+    /// </summary>
+    private static (double Min, double Max) ExactUnlessZero(double min, double max, ReadOnlySpan<double> values) =>
+        min == 0 || max == 0 ? ExactMinMax(values) : (min, max);
+
+    /// <summary>True when every value is a whole number (stops at the first that is not).</summary>
+    private static bool AllIntegral(ReadOnlySpan<double> values)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var x0 = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var x1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 4));
+                if (!Vector256.EqualsAll(Vector256.Floor(x0), x0) || !Vector256.EqualsAll(Vector256.Floor(x1), x1))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (Math.Floor(values[i]) != values[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool HasNaN(ReadOnlySpan<double> values)
@@ -261,13 +287,9 @@ public static class SeriesStatistics
         return PairwiseLanes(lanes);
     }
 
-    /// <summary>The bits of -0.0.</summary>
-    private const ulong NegativeZeroBits = 0x8000_0000_0000_0000UL;
-
     /// <summary>
-    /// Minimum and maximum as Math.Min and Math.Max give them (-0 below +0). The vector passes use the
-    /// machine's min and max, which agree with these unless the series holds a -0 (or NaN, refused anyway):
-    /// then this pass runs instead.
+    /// Minimum and maximum as Math.Min and Math.Max give them (-0 below +0): what the vector passes fall
+    /// back to when an extreme is a zero (see <see cref="ExactUnlessZero"/>).
     /// </summary>
     private static (double Min, double Max) ExactMinMax(ReadOnlySpan<double> values)
     {

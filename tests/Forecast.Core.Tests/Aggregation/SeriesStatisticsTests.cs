@@ -242,6 +242,31 @@ public sealed class SeriesStatisticsTests
     }
 
     [Fact]
+    public void A_zero_maximum_is_positive_zero_when_both_zeros_occur()
+    {
+        var x = Enumerable.Range(0, 1000).Select(i => -(double)(i % 17)).ToArray(); // -0 at index 0, 17, ...
+        x[500] = 0.0;
+        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        Assert.True(double.IsPositive(s.Histogram.Max)); // Math.Max(-0, +0) is +0, whatever the order
+        Assert.Equal(-16, s.Histogram.Min);
+    }
+
+    [Fact]
+    public void Zeros_of_both_signs_inside_the_range_leave_the_summary_as_the_second_method_gives_it()
+    {
+        var x = Enumerable.Range(0, 1003).Select(i => (i % 29) - 9.5).ToArray();
+        x[100] = -0.0;
+        x[101] = 0.0;
+        x[999] = -0.0;
+        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        var reference = SeriesStatistics.SummariseBySelection(x, new double[x.Length]);
+        Assert.Equal((reference.P5, reference.P25, reference.P50, reference.P75, reference.P95), (s.P5, s.P25, s.P50, s.P75, s.P95));
+        Assert.Equal(reference.Histogram.Counts.ToArray(), s.Histogram.Counts.ToArray());
+        Assert.Equal(-9.5, s.Histogram.Min);
+        Assert.Equal(18.5, s.Histogram.Max);
+    }
+
+    [Fact]
     public void A_NaN_inside_the_vector_body_is_refused_but_opposite_infinities_are_not_mistaken_for_one()
     {
         var x = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
