@@ -67,7 +67,7 @@ public class ReductionBenchmarks
         return total;
     }
 
-    /// <summary>Pairwise <see cref="PartialAggregate.Merge"/> (TensorPrimitives.Add into the accumulator), one partial per pass.</summary>
+    /// <summary>Pairwise <see cref="PartialAggregate.Merge"/> into the accumulator, one partial per pass.</summary>
     [Benchmark(Description = "PartialAggregate.Merge, one partial per pass")]
     public long Merge()
     {
@@ -103,7 +103,7 @@ public class ReductionBenchmarks
 
         for (; i < _partials.Length; i++)
         {
-            TensorPrimitives.Add(acc, _partials[i].Values, acc);
+            _acc.Merge(_partials[i]); // the engines' loop (TensorPrimitives.Add would switch to non-temporal stores)
         }
 
         return acc[0];

@@ -473,7 +473,7 @@ public static class SeriesStatistics
         // Gather the needed buckets' values in index order. With AVX-512, 32 buckets (16-bit) are compared
         // against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
         var start = 0;
-        if (Vector512.IsHardwareAccelerated && distinct <= needed.Length)
+        if (Vector512.IsHardwareAccelerated)
         {
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
             for (; start + 32 <= n; start += 32)
@@ -493,8 +493,7 @@ public static class SeriesStatistics
                 }
             }
         }
-
-        else if (Vector256.IsHardwareAccelerated && distinct <= needed.Length)
+        else if (Vector256.IsHardwareAccelerated)
         {
             // AVX2: sixteen buckets at a time.
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
