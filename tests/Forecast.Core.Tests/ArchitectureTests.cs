@@ -1,4 +1,4 @@
-using Forecast.Simulation;
+using Forecast.Engines;
 
 namespace Forecast.Core.Tests;
 

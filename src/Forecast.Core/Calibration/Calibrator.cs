@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Forecast.Model;
+using Forecast.Running;
 using Forecast.Simulation;
 
 namespace Forecast.Calibration;
@@ -19,7 +20,7 @@ public sealed record CalibrationReport(CalibratedValues Values, IReadOnlyList<Fi
 }
 
 /// <summary>
-/// Fits the six calibrated parameters so that the mean simulated 2021 flows match the seed's 2021
+/// Fits the seven calibrated rates so that the mean simulated 2021 flows match the seed's 2021
 /// facts. Only 2021 is simulated, on common random numbers (fixed seed and trials), so the map
 /// from parameters to means is smooth and deterministic; each parameter is updated by a
 /// fixed-point step on its own fact (rates scale multiplicatively; the incubator expansion rate
@@ -73,7 +74,7 @@ public static class Calibrator
     /// <summary>Mean simulated 2021 value of each calibration fact.</summary>
     public static IReadOnlyList<FitRow> Simulate2021(SimulationModel model, ulong seed, int trials)
     {
-        var batch = LocalEngine.RunBatch(model, seed, 0, trials, model.FirstYear);
+        var batch = LocalBatchRunner.RunBatch(model, seed, 0, trials, model.FirstYear);
         return Targets.Select(t =>
         {
             var series = batch.Table.Series(t.Indicator, model.FirstYear);

@@ -32,8 +32,6 @@ public sealed record ModelInputs(
             scenarioPath, ReadText(scenarioPath));
     }
 
-    public ModelInputs WithScenario(string path) => this with { ScenarioName = path, ScenarioYaml = ReadText(path) };
-
     public static string ReadText(string path)
     {
         try

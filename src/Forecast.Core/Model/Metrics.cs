@@ -25,7 +25,6 @@ public enum Metric
     IncubatorArea,
     NewIncubatorArea,
     Graduates,
-    IncubatorOverflow,
     RdSpend,
     AboveScaleVa,
     HtVa,

@@ -95,16 +95,6 @@ public sealed class Parameters
         copy.Calibrated = calibrated;
         return copy;
     }
-
-    public Parameters WithLever(string id, double value)
-    {
-        var copy = (Parameters)MemberwiseClone();
-        copy.LeverValues = (double[])LeverValues.Clone();
-        copy.LeverValues[Array.FindIndex(Levers, l => l.Id == id)] = value;
-        return copy;
-    }
-
-    public double LeverValue(string id) => LeverValues[Array.FindIndex(Levers, l => l.Id == id)];
 }
 
 /// <summary>The rates fitted by <c>forecast calibrate</c> to the 2021 facts.</summary>

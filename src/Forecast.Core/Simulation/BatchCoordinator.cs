@@ -9,8 +9,9 @@ namespace Forecast.Simulation;
 /// The district layer of one batch of trials. Before each year it draws the macro state and turns
 /// levers and last year's totals into the coupled <see cref="YearContext"/> (reward budget, loans
 /// per listed firm, incubator openings, entrants from last year's graduates); after the agents
-/// have stepped it turns the merged metrics into indicator values per trial. Used as is by the
-/// pure engine and by the coordinator grain.
+/// have stepped it turns the merged metrics into indicator values per trial. <see cref="RunYears"/>
+/// is the year loop of every engine: the local runner steps agents in this process, the coordinator
+/// grain fans the step out to shards.
 /// </summary>
 public sealed class BatchCoordinator
 {
@@ -23,7 +24,7 @@ public sealed class BatchCoordinator
     private readonly double[] _trialShock;
     private readonly double[] _gdp, _otherRd, _restVa, _prevNewHte;
     private readonly long[] _prevHtInvest;
-    private readonly int[] _listedPrev, _cumGraduates, _cumFounded, _cumOpened, _overflow;
+    private readonly int[] _listedPrev, _cumGraduates, _cumFounded, _cumOpened;
     private readonly double[][] _effectiveLever; // this year's value after coupling, [lever][trial]
     private int _year;
     private YearContext? _context;
@@ -58,7 +59,6 @@ public sealed class BatchCoordinator
         _cumGraduates = new int[trials];
         _cumFounded = new int[trials];
         _cumOpened = new int[trials];
-        _overflow = new int[trials];
 
         var (k0, k1) = Streams.Key(seed);
         for (var t = 0; t < trials; t++)
@@ -83,6 +83,25 @@ public sealed class BatchCoordinator
     public int FirstTrial => _first;
 
     public int Trials => _n;
+
+    /// <summary>
+    /// Runs the batch's years from the calibration year to <paramref name="lastYear"/>: each year's
+    /// district state, then <paramref name="stepAgents"/> (every agent's step, merged into one partial
+    /// of this batch's trials), then the year's indicators. Reports the fraction of years done.
+    /// </summary>
+    public async ValueTask<TrialTable> RunYears(int lastYear, Func<YearContext, ValueTask<PartialAggregate>> stepAgents,
+        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        var firstYear = _model.FirstYear;
+        for (var year = firstYear; year <= lastYear; year++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            EndYear(await stepAgents(BeginYear(year)));
+            progress?.Report((year - firstYear + 1.0) / (lastYear - firstYear + 1));
+        }
+
+        return Table;
+    }
 
     public YearContext BeginYear(int year)
     {
@@ -143,7 +162,6 @@ public sealed class BatchCoordinator
             var lambda = BaselineOf(Channel.IncubatorBirths) * births * _p.Calibrated.IncubatorBirthScale;
             _cumOpened[t] += Poisson(lambda, Philox.ToUnit(r2));
             var open = _p.Incubators2020 + _cumOpened[t];
-            _overflow[t] = Math.Max(0, open - slots);
             ctx.OpenIncubators[t] = Math.Min(open, slots);
             // Last year's graduates and last year's newly founded firms enter this year.
             ctx.ActiveEntrants[t] = _cumGraduates[t] + _cumFounded[t];
@@ -202,9 +220,6 @@ public sealed class BatchCoordinator
 
         _context = null;
     }
-
-    /// <summary>Trials in which more incubators opened than there are slots (reported, not hidden).</summary>
-    public int IncubatorOverflowTrials => _overflow.Count(o => o > 0);
 
     private double PolicyCost(PartialAggregate merged, int t)
     {

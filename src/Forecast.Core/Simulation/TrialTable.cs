@@ -41,4 +41,18 @@ public sealed class TrialTable
             }
         }
     }
+
+    /// <summary>Trials [0, total) of a run assembled from consecutive batch tables (batch k holding trials from its offset on).</summary>
+    public static TrialTable Concatenate(int firstYear, int years, IReadOnlyList<TrialTable> batches)
+    {
+        var table = new TrialTable(firstYear, years, batches.Sum(b => b.Trials));
+        var first = 0;
+        foreach (var batch in batches)
+        {
+            table.CopyFrom(batch, first);
+            first += batch.Trials;
+        }
+
+        return table;
+    }
 }

@@ -1,3 +1,5 @@
+using Forecast.Engines;
+using Forecast.Running;
 using Forecast.Model;
 using Forecast.Simulation;
 
@@ -9,8 +11,8 @@ public sealed class EngineTests
     public void Results_do_not_depend_on_how_trials_are_split_into_batches()
     {
         var model = TestModels.Baseline;
-        var whole = LocalEngine.Run(model, seed: 11, trials: 48, batchSize: 48);
-        var split = LocalEngine.Run(model, seed: 11, trials: 48, batchSize: 7);
+        var whole = LocalEngine.Simulate(model, new RunPlan(11, 48, 48)).Table;
+        var split = LocalEngine.Simulate(model, new RunPlan(11, 48, 7)).Table;
 
         Assert.Equal(whole.Values, split.Values); // exact, not approximate
     }
@@ -19,8 +21,8 @@ public sealed class EngineTests
     public void A_trial_is_the_same_whatever_run_it_is_part_of()
     {
         var model = TestModels.Baseline;
-        var small = LocalEngine.Run(model, seed: 5, trials: 10, batchSize: 10);
-        var large = LocalEngine.Run(model, seed: 5, trials: 30, batchSize: 16);
+        var small = LocalEngine.Simulate(model, new RunPlan(5, 10, 10)).Table;
+        var large = LocalEngine.Simulate(model, new RunPlan(5, 30, 16)).Table;
 
         for (var y = model.FirstYear; y <= model.LastYear; y++)
         {
@@ -35,8 +37,8 @@ public sealed class EngineTests
     public void Different_seeds_give_different_trials()
     {
         var model = TestModels.Baseline;
-        var a = LocalEngine.Run(model, seed: 1, trials: 8);
-        var b = LocalEngine.Run(model, seed: 2, trials: 8);
+        var a = LocalEngine.Simulate(model, new RunPlan(1, 8)).Table;
+        var b = LocalEngine.Simulate(model, new RunPlan(2, 8)).Table;
 
         Assert.NotEqual(a.Series(Indicator.NewHte, 2022).ToArray(), b.Series(Indicator.NewHte, 2022).ToArray());
     }
@@ -45,7 +47,7 @@ public sealed class EngineTests
     public void Every_indicator_is_finite_and_stocks_are_consistent()
     {
         var model = TestModels.Baseline;
-        var table = LocalEngine.Run(model, seed: 3, trials: 16);
+        var table = LocalEngine.Simulate(model, new RunPlan(3, 16)).Table;
         Assert.All(table.Values, v => Assert.True(double.IsFinite(v)));
         for (var y = model.FirstYear; y <= model.LastYear; y++)
         {

@@ -1,3 +1,5 @@
+using Forecast.Engines;
+using Forecast.Running;
 using Forecast.Model;
 using Forecast.Simulation;
 
@@ -28,7 +30,7 @@ public sealed class MarkovChainTests
         var model = SimulationModel.Build(p);
         var r = model.Rules;
         const int Trials = 400;
-        var table = LocalEngine.Run(model, seed: 99, trials: Trials, batchSize: 200);
+        var table = LocalEngine.Simulate(model, new RunPlan(99, Trials, 200)).Table;
 
         // One year's transition matrix, in the order the agent applies its draws.
         var m = new double[States, States];

@@ -1,12 +1,14 @@
-using Forecast.Aggregation;
+using Forecast.Statistics;
+using Forecast.Engines;
+using Forecast.Running;
 using Forecast.Model;
 using Forecast.Simulation;
 
-namespace Forecast.Core.Tests.Simulation;
+namespace Forecast.Core.Tests.Running;
 
 public sealed class AdaptiveStoppingTests
 {
-    private const double Z = SeriesStatistics.Z95;
+    private const double Z = Intervals.Z95;
 
     /// <summary>A table of <paramref name="n"/> trials in which every target is met exactly (value = threshold) in every trial.</summary>
     private static TrialTable AllMet(SimulationModel model, int n)
@@ -46,7 +48,7 @@ public sealed class AdaptiveStoppingTests
     {
         var model = TestModels.Baseline;
         var table = AllMet(model, n);
-        var (lo, hi) = SeriesStatistics.Wilson(n, n);
+        var (lo, hi) = Intervals.Wilson(n, n);
 
         Assert.Equal((hi - lo) / 2, AdaptiveStopping.WidestHalfWidth(model, table, n));
         // Wilson at n of n: lo = n / (n + z^2), hi = 1, so the half-width is z^2 / (2 (n + z^2)).
@@ -116,7 +118,7 @@ public sealed class AdaptiveStoppingTests
     public void A_tally_added_batch_by_batch_equals_the_whole_prefix()
     {
         var model = TestModels.Baseline;
-        var table = LocalEngine.Run(model, seed: 4, trials: 60, batchSize: 60);
+        var table = LocalEngine.Simulate(model, new RunPlan(4, 60, 60)).Table;
         var tally = new PrecisionTally(model);
         tally.Add(table, 0, 25);
         tally.Add(table, 25, 35);
@@ -134,8 +136,8 @@ public sealed class AdaptiveStoppingTests
     public void Precision_outside_0_to_one_half_is_refused(double precision)
     {
         var model = TestModels.Baseline;
-        Assert.Throws<ArgumentOutOfRangeException>(() => AdaptiveStopping.IsPrecise(model, AllMet(model, 10), 10, precision));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LocalEngine.RunAdaptive(model, 1, precision, maxTrials: 10));
+        Assert.Throws<PlanOutOfRangeException>(() => AdaptiveStopping.IsPrecise(model, AllMet(model, 10), 10, precision));
+        Assert.Throws<PlanOutOfRangeException>(() => new RunPlan(1, 10, Precision: precision).Validated());
     }
 
     [Fact]
@@ -144,9 +146,8 @@ public sealed class AdaptiveStoppingTests
         var model = TestModels.Baseline;
         const double Precision = 0.1;
         const int Batch = 20;
-        var progress = new List<TrialProgress>();
-        var adaptive = LocalEngine.RunAdaptive(model, seed: 9, Precision, maxTrials: 10_000, batchSize: Batch,
-            progress: new SyncProgress<TrialProgress>(progress.Add));
+        var progress = new List<RunProgress>();
+        var adaptive = LocalEngine.Simulate(model, new RunPlan(9, 10_000, Batch, Precision), new InlineProgress<RunProgress>(progress.Add)).Table;
         var n = adaptive.Trials;
 
         Assert.True(n > Batch, $"stopped after {n} trials; the test needs at least two batches");
@@ -154,9 +155,9 @@ public sealed class AdaptiveStoppingTests
         Assert.True(AdaptiveStopping.IsPrecise(model, adaptive, n, Precision));
         Assert.False(AdaptiveStopping.IsPrecise(model, adaptive, n - Batch, Precision));
 
-        var fixedRun = LocalEngine.Run(model, seed: 9, trials: n, batchSize: Batch);
+        var fixedRun = LocalEngine.Simulate(model, new RunPlan(9, n, Batch)).Table;
         Assert.Equal(fixedRun.Values, adaptive.Values); // exact
-        Assert.Equal(LocalEngine.Run(model, seed: 9, trials: n, batchSize: 1000).Values, adaptive.Values);
+        Assert.Equal(LocalEngine.Simulate(model, new RunPlan(9, n, 1000)).Table.Values, adaptive.Values);
 
         Assert.Equal(n, progress[^1].TrialsDone);
         Assert.Equal(1.0, progress[^1].Fraction);
@@ -167,10 +168,10 @@ public sealed class AdaptiveStoppingTests
     public void An_adaptive_run_that_cannot_reach_the_precision_stops_at_the_cap_cutting_the_last_batch()
     {
         var model = TestModels.Baseline;
-        var adaptive = LocalEngine.RunAdaptive(model, seed: 2, precision: 0.001, maxTrials: 30, batchSize: 12);
+        var adaptive = LocalEngine.Simulate(model, new RunPlan(2, 30, 12, 0.001)).Table;
 
         Assert.Equal(30, adaptive.Trials);
-        Assert.Equal(LocalEngine.Run(model, seed: 2, trials: 30, batchSize: 12).Values, adaptive.Values);
+        Assert.Equal(LocalEngine.Simulate(model, new RunPlan(2, 30, 12)).Table.Values, adaptive.Values);
     }
 
     [Fact]
@@ -180,11 +181,5 @@ public sealed class AdaptiveStoppingTests
         Assert.Equal(1000, AdaptiveStopping.EstimateTrials(100, 0.1, 0.01, 1000));
         Assert.Equal(100, AdaptiveStopping.EstimateTrials(100, 0.04, 0.05, 1000));
         Assert.Equal(1, AdaptiveStopping.EstimateTrials(0, 0.5, 0.05, 1000));
-    }
-
-    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

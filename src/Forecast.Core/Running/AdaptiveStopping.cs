@@ -1,13 +1,11 @@
-using Forecast.Aggregation;
 using Forecast.Model;
+using Forecast.Simulation;
+using Forecast.Statistics;
 
-namespace Forecast.Simulation;
-
-/// <summary>How far an adaptive run has got: trials done, an estimated fraction of the run, the widest half-width so far.</summary>
-public readonly record struct TrialProgress(int TrialsDone, double Fraction, double WidestHalfWidth);
+namespace Forecast.Running;
 
 /// <summary>
-/// The stopping rule of an adaptive run (`forecast run --precision p`): stop once every target's
+/// The stopping rule of an adaptive run (a <see cref="RunPlan"/> with a precision p): stop once every target's
 /// probability and every year's joint probability (all of that year's targets met) has a 95% Wilson
 /// interval of half-width (hi - lo) / 2 at most p. The rule is checked only at batch boundaries and
 /// trials are keyed by index, so an adaptive run that stops at N trials gives exactly the results of
@@ -23,14 +21,14 @@ public static class AdaptiveStopping
     {
         if (!(precision is > 0 and <= MaxPrecision))
         {
-            throw new ArgumentOutOfRangeException(nameof(precision), precision, "precision must be in (0, 0.5]");
+            throw new PlanOutOfRangeException(nameof(RunPlan.Precision), precision, "a 95% interval half-width in (0, 0.5], for example 0.01");
         }
     }
 
     /// <summary>Half-width (hi - lo) / 2 of the 95% Wilson interval of <paramref name="met"/> successes in <paramref name="n"/>.</summary>
     public static double HalfWidth(long met, long n)
     {
-        var (lo, hi) = SeriesStatistics.Wilson(met, n);
+        var (lo, hi) = Intervals.Wilson(met, n);
         return (hi - lo) / 2;
     }
 
@@ -65,26 +63,23 @@ public static class AdaptiveStopping
         return (int)Math.Clamp(Math.Ceiling(estimate), n, Math.Max(n, maxTrials));
     }
 
-    /// <summary>Trials [0, total) of a run assembled from consecutive batch tables (batch k holding trials from its offset on).</summary>
-    public static TrialTable Concatenate(int firstYear, int years, IReadOnlyList<TrialTable> batches)
+    /// <summary>What ended a run of <paramref name="table"/>'s trials under <paramref name="plan"/>, with the widest half-width for an adaptive plan.</summary>
+    public static (StopReason Reason, double? WidestHalfWidth) Stop(SimulationModel model, RunPlan plan, TrialTable table)
     {
-        var total = batches.Sum(b => b.Trials);
-        var table = new TrialTable(firstYear, years, total);
-        var first = 0;
-        foreach (var batch in batches)
+        if (plan.Precision is not { } precision)
         {
-            table.CopyFrom(batch, first);
-            first += batch.Trials;
+            return (StopReason.Trials, null);
         }
 
-        return table;
+        var widest = WidestHalfWidth(model, table, table.Trials);
+        return (widest <= precision ? StopReason.Precision : StopReason.MaxTrials, widest);
     }
 }
 
 /// <summary>
 /// Running counts of trials meeting each target and each year's targets jointly, added batch by
 /// batch in trial order, so the stopping rule costs O(batch) per check rather than O(trials so far).
-/// Met means value >= threshold, as in <see cref="Output.Finaliser"/>.
+/// Met as <see cref="MetRule"/> says.
 /// </summary>
 public sealed class PrecisionTally
 {
@@ -117,23 +112,12 @@ public sealed class PrecisionTally
         for (var i = 0; i < _targets.Length; i++)
         {
             var t = _targets[i];
-            _met[i] += SeriesStatistics.CountAtLeast(table.Series(t.Indicator, t.Year).Slice(first, count), t.Threshold);
+            _met[i] += MetRule.Count(table.Series(t.Indicator, t.Year).Slice(first, count), t.Threshold);
         }
 
-        var all = new bool[count];
         for (var y = 0; y < _years.Length; y++)
         {
-            Array.Fill(all, true);
-            foreach (var t in _years[y])
-            {
-                var series = table.Series(t.Indicator, t.Year).Slice(first, count);
-                for (var k = 0; k < count; k++)
-                {
-                    all[k] &= series[k] >= t.Threshold;
-                }
-            }
-
-            _jointMet[y] += all.Count(m => m);
+            _jointMet[y] += MetRule.Count(MetRule.JointBits(table, _years[y], first, count));
         }
 
         Trials += count;

@@ -1,9 +1,9 @@
-using Forecast.Aggregation;
+using Forecast.Statistics;
 using MathNet.Numerics.Statistics;
 
-namespace Forecast.Core.Tests.Aggregation;
+namespace Forecast.Core.Tests.Statistics;
 
-public sealed class SeriesStatisticsTests
+public sealed class SummariesTests
 {
     private static readonly double[] Probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
 
@@ -56,7 +56,7 @@ public sealed class SeriesStatisticsTests
     public void Quantiles_of_one_to_ten_follow_R7()
     {
         double[] x = [7, 3, 10, 1, 5, 9, 2, 8, 4, 6];
-        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        var s = Summaries.Summarise(x, new double[x.Length]);
 
         // n = 10, sorted x = 1..10, so x[j] = j + 1 (0-based) and h = 9p:
         //   P5:  h = 0.45 -> x[0] + 0.45 (x[1] - x[0]) = 1 + 0.45 = 1.45
@@ -83,12 +83,12 @@ public sealed class SeriesStatisticsTests
     public void Quantiles_by_selection_are_identical_to_sorting(string shape, int n)
     {
         var x = Series(shape, n);
-        var s = SeriesStatistics.Summarise(x, new double[n]);
+        var s = Summaries.Summarise(x, new double[n]);
 
         Assert.Equal(Probabilities.Select(p => SortedR7(x, p)), Quantiles(s));
         foreach (var p in new[] { 0, 0.001, 0.05, 0.1, 1 / 3.0, 0.5, 0.9, 0.95, 0.999, 1 })
         {
-            Assert.Equal(SortedR7(x, p), SeriesStatistics.Quantile(x, p, new double[n]));
+            Assert.Equal(SortedR7(x, p), Selection.R7Quantile(x, p, new double[n]));
         }
     }
 
@@ -105,17 +105,17 @@ public sealed class SeriesStatisticsTests
         var random = new System.Random(seed);
         // Ties on purpose: half the values come from a small set of integers.
         var x = Enumerable.Range(0, n).Select(_ => random.NextDouble() < 0.5 ? random.Next(5) : random.NextDouble() * 100).ToArray();
-        var s = SeriesStatistics.Summarise(x, new double[n]);
+        var s = Summaries.Summarise(x, new double[n]);
 
         var quantiles = Quantiles(s);
         for (var i = 0; i < Probabilities.Length; i++)
         {
-            Assert.Equal(Statistics.QuantileCustom(x, Probabilities[i], QuantileDefinition.R7), quantiles[i], 1e-12);
+            Assert.Equal(MathNet.Numerics.Statistics.Statistics.QuantileCustom(x, Probabilities[i], QuantileDefinition.R7), quantiles[i], 1e-12);
         }
 
         foreach (var p in new[] { 0, 0.01, 0.37, 0.99, 1 })
         {
-            Assert.Equal(Statistics.QuantileCustom(x, p, QuantileDefinition.R7), SeriesStatistics.Quantile(x, p, new double[n]), 1e-12);
+            Assert.Equal(MathNet.Numerics.Statistics.Statistics.QuantileCustom(x, p, QuantileDefinition.R7), Selection.R7Quantile(x, p, new double[n]), 1e-12);
         }
 
         Assert.Equal(x.Mean(), s.Mean, 1e-9);
@@ -126,7 +126,7 @@ public sealed class SeriesStatisticsTests
     [Fact]
     public void A_single_value_has_no_spread()
     {
-        var s = SeriesStatistics.Summarise([4.5], new double[1]);
+        var s = Summaries.Summarise([4.5], new double[1]);
 
         Assert.Equal(new[] { 4.5, 4.5, 4.5, 4.5, 4.5 }, Quantiles(s));
         Assert.Equal((1, 4.5, 0.0, 0.0), (s.Count, s.Mean, s.StdDev, s.StandardError));
@@ -138,7 +138,7 @@ public sealed class SeriesStatisticsTests
     {
         double[] x = [5, 1, 4, 2, 3];
         var scratch = new double[50];
-        var s = SeriesStatistics.Summarise(x, scratch);
+        var s = Summaries.Summarise(x, scratch);
 
         Assert.Equal(new double[] { 5, 1, 4, 2, 3 }, x);
         Assert.Equal(3, s.P50);
@@ -149,10 +149,10 @@ public sealed class SeriesStatisticsTests
     {
         // 0, 1, ..., 20 over [0, 20]: bins of width 1, value v in bin floor(v), and 20 (the max) joins 19 in bin 19.
         var x = Enumerable.Range(0, 21).Select(i => (double)i).Reverse().ToArray();
-        var h = SeriesStatistics.Summarise(x, new double[x.Length]).Histogram;
+        var h = Summaries.Summarise(x, new double[x.Length]).Histogram;
 
         Assert.Equal((0.0, 20.0), (h.Min, h.Max));
-        Assert.Equal(SeriesStatistics.HistogramBins, h.Counts.Length);
+        Assert.Equal(Summaries.HistogramBins, h.Counts.Length);
         int[] expected = [.. Enumerable.Repeat(1, 19), 2];
         Assert.Equal(expected, h.Counts.ToArray());
     }
@@ -160,7 +160,7 @@ public sealed class SeriesStatisticsTests
     [Fact]
     public void Histogram_of_a_constant_series_is_all_in_the_first_bin()
     {
-        var h = SeriesStatistics.Summarise([2, 2, 2], new double[3]).Histogram;
+        var h = Summaries.Summarise([2, 2, 2], new double[3]).Histogram;
 
         Assert.Equal((2.0, 2.0), (h.Min, h.Max));
         Assert.Equal(3, h.Counts[0]);
@@ -171,64 +171,22 @@ public sealed class SeriesStatisticsTests
     [MemberData(nameof(Shapes))]
     public void Histogram_counts_sum_to_the_number_of_trials(string shape, int n)
     {
-        var h = SeriesStatistics.Summarise(Series(shape, n), new double[n]).Histogram;
+        var h = Summaries.Summarise(Series(shape, n), new double[n]).Histogram;
 
         Assert.Equal(n, h.Counts.Sum());
-        Assert.Equal(SeriesStatistics.HistogramBins, h.Counts.Length);
+        Assert.Equal(Summaries.HistogramBins, h.Counts.Length);
     }
 
     [Fact]
     public void Empty_series_short_scratch_NaN_and_bad_probabilities_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([], new double[4]));
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, 2, 3], new double[2]));
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, double.NaN], new double[2]));
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Quantile([], 0.5, new double[1]));
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Quantile([1, 2], 0.5, new double[1]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Quantile([1, 2], 1.5, new double[2]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Quantile([1, 2], double.NaN, new double[2]));
-    }
-
-    [Theory]
-    // z = 1.959963984540054, z^2 = 3.8414588206941254; with n = 10: 1 + z^2/n = 1.3841458820694126,
-    // z^2/2n = 0.19207294103470626, z^2/4n^2 = 0.009603647051735314.
-    // 0/10: centre = 0.19207294.../1.38414588... = 0.1387663999314446, half = z sqrt(0.0096036...)/1.384... = the same,
-    //       so (0, 0.2775327998628892).
-    // 10/10: the mirror image, (1 - 0.2775327998628892, 1) = (0.7224672001371107, 1).
-    // 5/10: centre = (0.5 + 0.19207...)/1.38414... = 0.5; half = z sqrt(0.025 + 0.0096036...)/1.38414... = 0.263406909487436,
-    //       so (0.236593090512564, 0.7634069094874361).
-    [InlineData(0, 10, 0.0, 0.2775327998628892)]
-    [InlineData(10, 10, 0.7224672001371107, 1.0)]
-    [InlineData(5, 10, 0.236593090512564, 0.7634069094874361)]
-    public void Wilson_interval_matches_hand_values(long successes, long n, double lo, double hi)
-    {
-        var (l, h) = SeriesStatistics.Wilson(successes, n);
-
-        Assert.Equal(lo, l, 1e-9);
-        Assert.Equal(hi, h, 1e-9);
-    }
-
-    [Fact]
-    public void Wilson_interval_is_exact_at_the_edges_and_uninformative_without_trials()
-    {
-        Assert.Equal((0.0, 1.0), SeriesStatistics.Wilson(0, 0));
-        Assert.Equal(0.0, SeriesStatistics.Wilson(0, 1000).Lo);
-        Assert.Equal(1.0, SeriesStatistics.Wilson(1000, 1000).Hi);
-        var (lo, hi) = SeriesStatistics.Wilson(1, 3);
-        Assert.InRange(1 / 3.0, lo, hi);
-        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Wilson(11, 10));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SeriesStatistics.Wilson(-1, 10));
-    }
-
-    [Fact]
-    public void Counting_at_a_threshold_includes_equality_in_both_directions()
-    {
-        double[] x = [1, 2, 2, 3];
-
-        Assert.Equal(3, SeriesStatistics.CountAtLeast(x, 2));
-        Assert.Equal(3, SeriesStatistics.CountAtMost(x, 2));
-        Assert.Equal(0, SeriesStatistics.CountAtLeast(x, 3.5));
-        Assert.Equal(4, SeriesStatistics.CountAtMost(x, 3));
+        Assert.Throws<ArgumentException>(() => Summaries.Summarise([], new double[4]));
+        Assert.Throws<ArgumentException>(() => Summaries.Summarise([1, 2, 3], new double[2]));
+        Assert.Throws<ArgumentException>(() => Summaries.Summarise([1, double.NaN], new double[2]));
+        Assert.Throws<ArgumentException>(() => Selection.R7Quantile([], 0.5, new double[1]));
+        Assert.Throws<ArgumentException>(() => Selection.R7Quantile([1, 2], 0.5, new double[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Selection.R7Quantile([1, 2], 1.5, new double[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Selection.R7Quantile([1, 2], double.NaN, new double[2]));
     }
 
     [Fact]
@@ -236,9 +194,9 @@ public sealed class SeriesStatisticsTests
     {
         var x = Enumerable.Range(0, 1000).Select(i => (double)(i % 17)).ToArray(); // +0 at index 0, 17, ...
         x[333] = -0.0;
-        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        var s = Summaries.Summarise(x, new double[x.Length]);
         Assert.True(double.IsNegative(s.Histogram.Min)); // Math.Min(+0, -0) is -0, whatever the order
-        Assert.Equal(SeriesStatistics.SummariseBySelection(x, new double[x.Length]).Histogram.Min, s.Histogram.Min);
+        Assert.Equal(Summaries.SummariseBySelection(x, new double[x.Length]).Histogram.Min, s.Histogram.Min);
     }
 
     [Fact]
@@ -246,7 +204,7 @@ public sealed class SeriesStatisticsTests
     {
         var x = Enumerable.Range(0, 1000).Select(i => -(double)(i % 17)).ToArray(); // -0 at index 0, 17, ...
         x[500] = 0.0;
-        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        var s = Summaries.Summarise(x, new double[x.Length]);
         Assert.True(double.IsPositive(s.Histogram.Max)); // Math.Max(-0, +0) is +0, whatever the order
         Assert.Equal(-16, s.Histogram.Min);
     }
@@ -258,8 +216,8 @@ public sealed class SeriesStatisticsTests
         x[100] = -0.0;
         x[101] = 0.0;
         x[999] = -0.0;
-        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
-        var reference = SeriesStatistics.SummariseBySelection(x, new double[x.Length]);
+        var s = Summaries.Summarise(x, new double[x.Length]);
+        var reference = Summaries.SummariseBySelection(x, new double[x.Length]);
         Assert.Equal((reference.P5, reference.P25, reference.P50, reference.P75, reference.P95), (s.P5, s.P25, s.P50, s.P75, s.P95));
         Assert.Equal(reference.Histogram.Counts.ToArray(), s.Histogram.Counts.ToArray());
         Assert.Equal(-9.5, s.Histogram.Min);
@@ -271,53 +229,13 @@ public sealed class SeriesStatisticsTests
     {
         var x = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
         x[500] = double.NaN;
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise(x, new double[x.Length]));
+        Assert.Throws<ArgumentException>(() => Summaries.Summarise(x, new double[x.Length]));
 
         x[500] = double.PositiveInfinity;
         x[501] = double.NegativeInfinity; // the sum is NaN, yet no value is
-        var s = SeriesStatistics.Summarise(x, new double[x.Length]);
+        var s = Summaries.Summarise(x, new double[x.Length]);
         Assert.Equal(double.NegativeInfinity, s.Histogram.Min);
         Assert.Equal(double.PositiveInfinity, s.Histogram.Max);
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(1003)]
-    public void Vector_counts_equal_a_plain_loop_whatever_the_length_including_NaN(int n)
-    {
-        var rng = new System.Random(n);
-        var x = Enumerable.Range(0, n).Select(_ => rng.Next(5) == 0 ? double.NaN : Math.Round(rng.NextDouble() * 10, 1)).ToArray();
-        foreach (var threshold in new[] { 0.0, 3.3, 5, 10, double.NaN })
-        {
-            Assert.Equal(x.Count(v => v >= threshold), SeriesStatistics.CountAtLeast(x, threshold));
-            Assert.Equal(x.Count(v => v <= threshold), SeriesStatistics.CountAtMost(x, threshold));
-        }
-    }
-
-    [Fact]
-    public void Paired_difference_of_a_hand_example()
-    {
-        double[] a = [10, 12, 9, 11];
-        double[] b = [12, 13, 12, 11];
-        var d = SeriesStatistics.Paired(a, b);
-
-        // b - a = 2, 1, 3, 0: mean 1.5; squared deviations 0.25 + 0.25 + 2.25 + 2.25 = 5,
-        // sd = sqrt(5 / 3), SE = sqrt(5 / 3) / 2 = 0.6454972243679028,
-        // interval 1.5 -+ 1.959963984540054 * 0.6454972243679028 = (0.23485..., 2.76514...).
-        var se = Math.Sqrt(5.0 / 3) / 2;
-        Assert.Equal(1.5, d.Mean, 1e-12);
-        Assert.Equal(0.6454972243679028, d.StandardError, 1e-12);
-        Assert.Equal(1.5 - (SeriesStatistics.Z95 * se), d.Lo, 1e-12);
-        Assert.Equal(1.5 + (SeriesStatistics.Z95 * se), d.Hi, 1e-12);
-    }
-
-    [Fact]
-    public void Paired_difference_needs_equal_nonempty_series()
-    {
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Paired([1, 2], [1]));
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Paired([], []));
-        Assert.Equal(new PairedDifference(2, 0, 2, 2), SeriesStatistics.Paired([1], [3]));
     }
 }
 
@@ -350,8 +268,8 @@ public sealed class BucketSelectionTests
         foreach (var (n, seed) in new[] { (1, 1), (2, 2), (7, 3), (10_000, 4), (10_007, 5) })
         {
             var x = Series(shape, n, seed);
-            var fast = SeriesStatistics.Summarise(x, new double[x.Length]);
-            var reference = SeriesStatistics.SummariseBySelection(x, new double[x.Length]);
+            var fast = Summaries.Summarise(x, new double[x.Length]);
+            var reference = Summaries.SummariseBySelection(x, new double[x.Length]);
             Assert.Equal(reference.P5, fast.P5);
             Assert.Equal(reference.P25, fast.P25);
             Assert.Equal(reference.P50, fast.P50);
@@ -369,8 +287,8 @@ public sealed class BucketSelectionTests
     public void Infinite_values_fall_back_and_NaN_is_rejected()
     {
         double[] x = [1, double.PositiveInfinity, 3, 2];
-        var s = SeriesStatistics.Summarise(x, new double[4]);
-        Assert.Equal(SeriesStatistics.SummariseBySelection(x, new double[4]).P50, s.P50);
-        Assert.Throws<ArgumentException>(() => SeriesStatistics.Summarise([1, double.NaN, 3, 4, 5, 6, 7, 8, 9], new double[9]));
+        var s = Summaries.Summarise(x, new double[4]);
+        Assert.Equal(Summaries.SummariseBySelection(x, new double[4]).P50, s.P50);
+        Assert.Throws<ArgumentException>(() => Summaries.Summarise([1, double.NaN, 3, 4, 5, 6, 7, 8, 9], new double[9]));
     }
 }

@@ -1,0 +1,143 @@
+using Forecast.Aggregation;
+using Forecast.Simulation;
+
+namespace Forecast.Running;
+
+/// <summary>
+/// The pure simulation as a batch runner: steps a batch's agents in this process, in parallel chunks
+/// that each add into their own accumulator (partials merge exactly), or on one thread when other
+/// batches run beside it, so no core waits at a year's barrier. The Orleans path gives the same
+/// bits; tests compare the two.
+/// </summary>
+public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatchRunner
+{
+    private const int ChunkSize = 256;
+
+    public int ConcurrentBatches => Environment.ProcessorCount;
+
+    public Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation) =>
+        Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, parallelAgents: batch.Alone).Table,
+            cancellation);
+
+    /// <summary>
+    /// Runs trials [<paramref name="firstTrial"/>, <paramref name="firstTrial"/> + <paramref name="count"/>) from
+    /// the calibration year to <paramref name="lastYear"/>, its agents in parallel chunks unless
+    /// <paramref name="parallelAgents"/> is false.
+    /// </summary>
+    public static BatchCoordinator RunBatch(
+        SimulationModel model,
+        ulong seed,
+        int firstTrial,
+        int count,
+        int lastYear,
+        IProgress<double>? progress = null,
+        CancellationToken cancellation = default,
+        bool parallelAgents = true)
+    {
+        var coordinator = new BatchCoordinator(model, seed, firstTrial, count);
+        var firms = model.Population.Enterprises;
+        var incubators = model.Population.Incubators;
+        var states = Scratch<EnterpriseState>.Rent(firms.Length * count);
+        var incubatorStates = Scratch<IncubatorState>.Rent(incubators.Length * count);
+        try
+        {
+            var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
+            var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parallelAgents ? -1 : 1 };
+            Parallel.For(0, chunks, options, chunk =>
+            {
+                for (var a = chunk * ChunkSize; a < Math.Min(firms.Length, (chunk + 1) * ChunkSize); a++)
+                {
+                    EnterpriseAgent.Init(firms[a], states.AsSpan(a * count, count));
+                }
+            });
+
+            for (var i = 0; i < incubators.Length; i++)
+            {
+                IncubatorAgent.Init(incubators[i], incubatorStates.AsSpan(i * count, count));
+            }
+
+            // Every step completes synchronously, so the year loop's task has ended when it returns.
+            var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, incubatorStates, chunks, options)),
+                progress, cancellation);
+            if (!years.IsCompleted)
+            {
+                throw new InvalidOperationException("the local year loop did not complete synchronously");
+            }
+
+            years.GetAwaiter().GetResult();
+            return coordinator;
+        }
+        finally
+        {
+            Scratch<EnterpriseState>.Return(states);
+            Scratch<IncubatorState>.Return(incubatorStates);
+        }
+    }
+
+    /// <summary>One year of every agent: enterprises in chunks, each chunk into its own accumulator, then the incubators.</summary>
+    private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, EnterpriseState[] states, IncubatorState[] incubatorStates,
+        int chunks, ParallelOptions options)
+    {
+        var firms = model.Population.Enterprises;
+        var count = ctx.Trials;
+        var rules = model.Rules;
+        var merged = new PartialAggregate(count);
+        Parallel.For(
+            0,
+            chunks,
+            options,
+            () => new Accumulator(count),
+            (chunk, _, acc) =>
+            {
+                var end = Math.Min(firms.Length, (chunk + 1) * ChunkSize);
+                for (var a = chunk * ChunkSize; a < end; a++)
+                {
+                    EnterpriseAgent.Step(firms[a], (uint)a, states.AsSpan(a * count, count), ctx, rules, acc);
+                }
+
+                return acc;
+            },
+            acc =>
+            {
+                var partial = acc.Flush();
+                lock (merged)
+                {
+                    merged.Merge(partial);
+                }
+            });
+
+        for (var i = 0; i < model.Population.Incubators.Length; i++)
+        {
+            IncubatorAgent.Step(i, incubatorStates.AsSpan(i * count, count), ctx, rules, merged);
+        }
+
+        return merged;
+    }
+
+    /// <summary>
+    /// State arrays kept between batches: a fresh array of hundreds of megabytes pays a page fault per
+    /// 4 KiB on first touch, a reused one does not (see the README on the local engine). Every
+    /// element is initialised before use, so reuse cannot leak one batch into the next. Holds at most
+    /// one array per batch running at once.
+    /// </summary>
+    private static class Scratch<T>
+        where T : struct
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentBag<T[]> Free = [];
+
+        public static T[] Rent(int length)
+        {
+            while (Free.TryTake(out var array))
+            {
+                if (array.Length == length)
+                {
+                    return array;
+                }
+            }
+
+            return GC.AllocateUninitializedArray<T>(length);
+        }
+
+        public static void Return(T[] array) => Free.Add(array);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Forecast.Statistics;
+
+/// <summary>
+/// R-7 quantiles and the histogram of a finite series without sorting it: each value falls in one of
+/// 640 equal-width buckets over [min, max] (a refinement of the 20 histogram bins), and only the buckets
+/// holding the needed order statistics are gathered and selected into.
+/// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // every stackalloc below is cleared or written before it is read
+internal static class BucketQuantiles
+{
+    /// <summary>Fine buckets per histogram bin: the selection buckets refine the 20 bins exactly.</summary>
+    private const int BucketsPerBin = 32;
+
+    public const int Buckets = Summaries.HistogramBins * BucketsPerBin;
+
+    [ThreadStatic]
+    private static ushort[]? _bucketScratch;
+
+    /// <summary>Bucket of every value (see <see cref="Summaries.Summarise"/>), into <paramref name="buckets"/>; returns the counts.</summary>
+    private static void BucketsOf(ReadOnlySpan<double> values, double min, double width, Span<ushort> buckets, Span<int> counts)
+    {
+        var n = values.Length;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vMin = Vector512.Create(min);
+            var scale = Vector512.Create(BucketScale(width));
+            var last = Vector512.Create((long)(Buckets - 1));
+            ref var start = ref MemoryMarshal.GetReference(values);
+            ref var outStart = ref MemoryMarshal.GetReference(buckets);
+            for (; i + 8 <= n; i += 8)
+            {
+                // (x - min) * (640 / width) is in [0, about 640]; truncation is the floor.
+                var b = Vector512.ConvertToInt64((Vector512.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
+                System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector128UInt16(Vector512.Min(b, last).AsUInt64()).StoreUnsafe(ref outStart, (nuint)i);
+            }
+        }
+        else if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+        {
+            // Eight at a time, truncating straight to 32-bit integers (the values are in [0, about 640]),
+            // then packed to 16 bits.
+            var vMin = Vector256.Create(min);
+            var scale = Vector256.Create(BucketScale(width));
+            var last = Vector128.Create(Buckets - 1);
+            ref var start = ref MemoryMarshal.GetReference(values);
+            ref var outStart = ref MemoryMarshal.GetReference(buckets);
+            for (; i + 8 <= n; i += 8)
+            {
+                var b0 = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
+                var b1 = System.Runtime.Intrinsics.X86.Avx.ConvertToVector128Int32WithTruncation((Vector256.LoadUnsafe(ref start, (nuint)(i + 4)) - vMin) * scale);
+                System.Runtime.Intrinsics.X86.Sse41.PackUnsignedSaturate(Vector128.Min(b0, last), Vector128.Min(b1, last)).StoreUnsafe(ref outStart, (nuint)i);
+            }
+        }
+
+        var tailScale = BucketScale(width);
+        for (; i < n; i++)
+        {
+            buckets[i] = (ushort)Math.Min((int)((values[i] - min) * tailScale), Buckets - 1);
+        }
+
+        // Four interleaved tallies, so runs of equal buckets (count data) do not wait on each other's stores.
+        Span<int> tallies = stackalloc int[4 * Buckets];
+        tallies.Clear();
+        var k = 0;
+        for (; k + 4 <= n; k += 4)
+        {
+            tallies[buckets[k]]++;
+            tallies[Buckets + buckets[k + 1]]++;
+            tallies[(2 * Buckets) + buckets[k + 2]]++;
+            tallies[(3 * Buckets) + buckets[k + 3]]++;
+        }
+
+        for (; k < n; k++)
+        {
+            tallies[buckets[k]]++;
+        }
+
+        for (var b = 0; b < Buckets; b++)
+        {
+            counts[b] = tallies[b] + tallies[Buckets + b] + tallies[(2 * Buckets) + b] + tallies[(3 * Buckets) + b];
+        }
+    }
+
+    /// <summary>
+    /// 640 / width = (20 / width) x 32 exactly (a power-of-two factor), so bucket / 32 is the histogram
+    /// bin floor((x - min) x (20 / width)).
+    /// </summary>
+    private static double BucketScale(double width) => Summaries.HistogramBins / width * BucketsPerBin;
+
+    public static void Compute(ReadOnlySpan<double> values, double min, double width, bool oneValuePerBucket, Span<double> scratch, Span<double> q, int[] histogram)
+    {
+        var n = values.Length;
+        if (_bucketScratch is null || _bucketScratch.Length < n)
+        {
+            _bucketScratch = new ushort[Math.Max(n, 1024)];
+        }
+
+        var buckets = _bucketScratch.AsSpan(0, n);
+        Span<int> counts = stackalloc int[Buckets];
+        counts.Clear();
+        BucketsOf(values, min, width, buckets, counts);
+        for (var b = 0; b < Buckets; b++)
+        {
+            histogram[b / BucketsPerBin] += counts[b];
+        }
+
+        // The ranks R-7 needs: floor(h) and, when h has a fraction, floor(h) + 1, for h = (n - 1) p.
+        Span<int> ranks = stackalloc int[2 * Summaries.QuantileProbabilities.Length];
+        for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+        {
+            var j = (int)((n - 1) * Summaries.QuantileProbabilities[i]);
+            ranks[2 * i] = j;
+            ranks[(2 * i) + 1] = Math.Min(j + 1, n - 1);
+        }
+
+        // Bucket of each rank, and where each needed bucket's values go in the scratch.
+        Span<int> first = stackalloc int[Buckets + 1]; // values before bucket b
+        first[0] = 0;
+        for (var b = 0; b < Buckets; b++)
+        {
+            first[b + 1] = first[b] + counts[b];
+        }
+
+        Span<int> slot = stackalloc int[Buckets]; // needed bucket -> start of its gathered values, else -1
+        slot.Fill(-1);
+        Span<int> fill = stackalloc int[Buckets];
+        var gathered = 0;
+        Span<int> rankBucket = stackalloc int[ranks.Length];
+        Span<int> needed = stackalloc int[ranks.Length];
+        var distinct = 0;
+        for (var r = 0; r < ranks.Length; r++)
+        {
+            var b = BucketOfRank(first, ranks[r]);
+            rankBucket[r] = b;
+            if (slot[b] < 0)
+            {
+                slot[b] = gathered;
+                fill[b] = gathered;
+                gathered += counts[b];
+                needed[distinct++] = b;
+            }
+        }
+
+        if (oneValuePerBucket)
+        {
+            // Whole numbers spanning fewer than 640 units (counts): consecutive values differ by at least
+            // 1, more than a bucket's width, so every bucket holds one distinct value; any of its members is it.
+            for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+            {
+                var h = (n - 1) * Summaries.QuantileProbabilities[i];
+                var frac = h - (int)h;
+                var a = values[buckets.IndexOf((ushort)rankBucket[2 * i])];
+                q[i] = frac > 0 ? a + (frac * (values[buckets.IndexOf((ushort)rankBucket[(2 * i) + 1])] - a)) : a;
+            }
+
+            return;
+        }
+
+        // Gather the needed buckets' values in index order. With AVX-512, 32 buckets (16-bit) are compared
+        // against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
+        var start = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref var bStart = ref MemoryMarshal.GetReference(buckets);
+            for (; start + 32 <= n; start += 32)
+            {
+                var v = Vector512.LoadUnsafe(ref bStart, (nuint)start);
+                var hit = Vector512.Equals(v, Vector512.Create((ushort)needed[0]));
+                for (var k = 1; k < distinct; k++)
+                {
+                    hit |= Vector512.Equals(v, Vector512.Create((ushort)needed[k]));
+                }
+
+                // Only the matching lanes, in index order.
+                for (var mask = (uint)Vector512.ExtractMostSignificantBits(hit); mask != 0; mask &= mask - 1)
+                {
+                    var i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    scratch[fill[buckets[i]]++] = values[i];
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            // AVX2: sixteen buckets at a time.
+            ref var bStart = ref MemoryMarshal.GetReference(buckets);
+            for (; start + 16 <= n; start += 16)
+            {
+                var v = Vector256.LoadUnsafe(ref bStart, (nuint)start);
+                var hit = Vector256.Equals(v, Vector256.Create((ushort)needed[0]));
+                for (var k = 1; k < distinct; k++)
+                {
+                    hit |= Vector256.Equals(v, Vector256.Create((ushort)needed[k]));
+                }
+
+                // Only the matching lanes, in index order.
+                for (var mask = (uint)Vector256.ExtractMostSignificantBits(hit); mask != 0; mask &= mask - 1)
+                {
+                    var i = start + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    scratch[fill[buckets[i]]++] = values[i];
+                }
+            }
+        }
+
+        for (var i = start; i < n; i++)
+        {
+            var b = buckets[i];
+            if (slot[b] >= 0)
+            {
+                scratch[fill[b]++] = values[i];
+            }
+        }
+
+        // The order statistic of each rank within its bucket, by selection (no sort): the ranks ascend,
+        // so a bucket's later ranks are selected within the part right of its previous one.
+        Span<double> order = stackalloc double[ranks.Length];
+        for (var r = 0; r < ranks.Length; r++)
+        {
+            var b = rankBucket[r];
+            var segment = scratch.Slice(slot[b], counts[b]);
+            var local = ranks[r] - first[b];
+            Selection.Select(segment, r > 0 && rankBucket[r - 1] == b ? ranks[r - 1] - first[b] : 0, segment.Length - 1, local);
+            order[r] = segment[local];
+        }
+
+        for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+        {
+            var h = (n - 1) * Summaries.QuantileProbabilities[i];
+            var frac = h - (int)h;
+            var a = order[2 * i];
+            q[i] = frac > 0 ? a + (frac * (order[(2 * i) + 1] - a)) : a;
+        }
+    }
+
+    /// <summary>The bucket holding the value of rank <paramref name="rank"/> (0-based): first[b] &lt;= rank &lt; first[b + 1].</summary>
+    private static int BucketOfRank(ReadOnlySpan<int> first, int rank)
+    {
+        int lo = 0, hi = Buckets - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (first[mid] <= rank)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo;
+    }
+}

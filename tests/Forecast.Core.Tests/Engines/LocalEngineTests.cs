@@ -1,0 +1,63 @@
+using Forecast.Engines;
+using Forecast.Inputs;
+using Forecast.Running;
+
+namespace Forecast.Core.Tests.Engines;
+
+/// <summary>The engine seam on the local engine: a run store of submitted runs, the same table as the run loop.</summary>
+public sealed class LocalEngineTests
+{
+    [Fact]
+    public async Task A_submitted_run_is_listed_found_and_waited_for_with_the_run_loops_table()
+    {
+        await using var engine = new LocalEngine();
+        var plan = new RunPlan(7, 40, 15);
+        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), plan), default);
+
+        var run = await engine.Runs.Wait(id, null, default);
+
+        Assert.Equal(id, run.RunId);
+        Assert.Equal(LocalEngine.Simulate(TestModels.Baseline, plan).Table.Values, run.Result.Table.Values);
+        Assert.Equal("local (no Orleans)", run.Execution.Engine);
+        var record = Assert.Single(await engine.Runs.List(default));
+        Assert.Equal((id, "baseline", 7UL, 40, RunState.Done), (record.RunId, record.Scenario, record.Seed, record.Trials, record.State));
+        Assert.NotNull(record.FinishedUtc);
+        var details = await engine.Runs.Find(id, default);
+        Assert.Equal((RunState.Done, 1.0), (details!.Status.State, details.Status.Fraction));
+        Assert.False(engine.Runs.Durable);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_at_submission_and_nothing_is_kept()
+    {
+        await using var engine = new LocalEngine();
+        var inputs = TestModels.Inputs() with { ScenarioName = "bad.yaml", ScenarioYaml = "name: x\nlevers:\n  free-money: 5\n" };
+
+        var error = await Assert.ThrowsAsync<InputException>(() => engine.Runs.Submit(new RunRequest(inputs, new RunPlan(1, 10)), default));
+        Assert.Equal("levers.free-money", error.Field);
+        await Assert.ThrowsAsync<PlanOutOfRangeException>(() => engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 0)), default));
+        Assert.Empty(await engine.Runs.List(default));
+    }
+
+    [Fact]
+    public async Task An_unknown_run_is_not_found_and_cannot_be_waited_for()
+    {
+        await using var engine = new LocalEngine();
+        var id = Guid.NewGuid();
+
+        Assert.Null(await engine.Runs.Find(id, default));
+        var error = await Assert.ThrowsAsync<UnknownRunException>(() => engine.Runs.Wait(id, null, default));
+        Assert.Equal(id, error.RunId);
+    }
+
+    [Fact]
+    public async Task Disposing_the_engine_cancels_a_run_still_going()
+    {
+        var engine = new LocalEngine();
+        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 20_000)), default);
+        await engine.DisposeAsync();
+
+        var details = await engine.Runs.Find(id, default);
+        Assert.Equal(RunState.Failed, details!.Status.State);
+    }
+}
