@@ -1,95 +1,39 @@
 using System.Globalization;
 using Forecast.Calibration;
-using Forecast.Output;
-using Forecast.Simulation;
+using Forecast.Engines;
+using Forecast.Running;
+using Forecast.Studies;
 using Spectre.Console;
 
-namespace Forecast.Cli;
+namespace Forecast.Reports;
 
-/// <summary>What the CLI prints: a progress bar on a terminal (plain lines otherwise) and result tables.</summary>
-public static class Report
+/// <summary>The tables a study's records become on the terminal.</summary>
+public static class ConsoleReport
 {
     private static readonly string[] Headline =
         ["new-hte", "new-ptsme", "new-rd-inst", "new-incubators", "incubator-area", "hte-stock", "ptsme-stock", "rd-gdp", "ht-va-share", "ht-invest-growth", "policy-cost"];
 
-    static Report()
+    static ConsoleReport() => FitRedirectedOutput();
+
+    /// <summary>A log or pipe is not wrapped at 80 columns.</summary>
+    internal static void FitRedirectedOutput()
     {
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = 160; // a log or pipe: do not wrap tables at 80 columns
+            AnsiConsole.Profile.Width = 160;
         }
     }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> under a progress bar (plain lines when not on a terminal). An
-    /// adaptive run does not know its length: the bar follows an estimate and the title shows the
-    /// trials done and the widest half-width so far; plain output prints a line at most every second.
-    /// </summary>
-    public static async Task<T> WithProgress<T>(string title, bool adaptive, Func<IProgress<TrialProgress>, Task<T>> work)
-    {
-        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
-        {
-            T result = default!;
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask(Markup.Escape(title), maxValue: 1.0);
-                    result = await work(new Progress<TrialProgress>(p =>
-                    {
-                        task.Value = Math.Clamp(p.Fraction, 0, 1);
-                        if (adaptive)
-                        {
-                            task.Description = Markup.Escape($"{title}: {AdaptiveLine(p)}");
-                        }
-                    }));
-                    task.Value = 1.0;
-                });
-            return result;
-        }
-
-        Console.WriteLine($"{title}: started");
-        var gate = new object();
-        var lastTenth = -1;
-        var lastTrials = 0;
-        var lastLine = System.Diagnostics.Stopwatch.StartNew();
-        var plain = new Progress<TrialProgress>(p =>
-        {
-            lock (gate)
-            {
-                if (adaptive)
-                {
-                    if (p.TrialsDone > lastTrials && lastLine.Elapsed >= TimeSpan.FromSeconds(1))
-                    {
-                        lastTrials = p.TrialsDone;
-                        lastLine.Restart();
-                        Console.WriteLine($"{title}: {AdaptiveLine(p)}");
-                    }
-
-                    return;
-                }
-
-                var tenth = (int)(p.Fraction * 10);
-                if (tenth > lastTenth && tenth < 10)
-                {
-                    lastTenth = tenth;
-                    Console.WriteLine($"{title}: {tenth * 10}%");
-                }
-            }
-        });
-        var r = await work(plain);
-        Console.WriteLine($"{title}: 100%");
-        return r;
-    }
-
-    private static string AdaptiveLine(TrialProgress p) => p.TrialsDone == 0
-        ? "first batch"
-        : string.Create(CultureInfo.InvariantCulture, $"{p.TrialsDone:N0} trials, widest half-width {p.WidestHalfWidth:0.0000}");
 
     /// <summary>The line after an adaptive run: how many trials it took and whether it reached the precision.</summary>
-    public static void Adaptive(int trials, double precision, double widest, int maxTrials)
+    public static void Adaptive(RunPlan plan, RunTable result)
     {
-        var reached = widest <= precision;
+        if (plan.Precision is not { } precision)
+        {
+            return;
+        }
+
+        var (trials, widest, maxTrials) = (result.Table.Trials, result.WidestHalfWidth!.Value, plan.Trials);
+        var reached = result.StoppedBy == StopReason.Precision;
         var line = reached
             ? string.Create(CultureInfo.InvariantCulture, $"adaptive: {trials:N0} trials reached precision {precision:0.####} (widest 95% half-width {widest:0.0000}); --trials {trials} gives the same results")
             : string.Create(CultureInfo.InvariantCulture, $"adaptive: stopped at the cap of {maxTrials:N0} trials before precision {precision:0.####} (widest 95% half-width {widest:0.0000})");
@@ -171,6 +115,52 @@ public static class Report
 
         AnsiConsole.Write(values);
     }
+
+    /// <summary>The files written and how long the command took.</summary>
+    public static void Wrote(IEnumerable<string> files, TimeSpan elapsed) =>
+        AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {elapsed.TotalSeconds:F1} s[/]");
+
+    /// <summary>`runs list`: one line per run, oldest first.</summary>
+    public static void Runs(IReadOnlyList<RunRecord> records)
+    {
+        Console.WriteLine($"{"RUN",-36}  {"STATE",-8}  {"SCENARIO",-20}  {"SEED",6}  {"TRIALS",9}  {"SUBMITTED (UTC)",-20}  FINISHED (UTC)");
+        foreach (var r in records.OrderBy(r => r.SubmittedUtc))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.RunId:D}  {State(r.State),-8}  {r.Scenario,-20}  {r.Seed,6}  {r.Trials,9}  {Time(r.SubmittedUtc),-20}  {(r.FinishedUtc is { } f ? Time(f) : "-")}"));
+        }
+
+        Console.WriteLine($"{records.Count} run(s)");
+    }
+
+    /// <summary>`runs show`: a run's record, live status and checkpoints by silo.</summary>
+    public static void Run(Guid runId, RunDetails details)
+    {
+        var (record, status) = (details.Record, details.Status);
+        Console.WriteLine($"run        {runId:D}");
+        if (record is not null)
+        {
+            Console.WriteLine($"scenario   {record.Scenario}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed       {record.Seed}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trials     {record.Trials}{(record.Adaptive ? " (adaptive)" : "")}"));
+            Console.WriteLine($"submitted  {Time(record.SubmittedUtc)} UTC");
+            Console.WriteLine($"finished   {(record.FinishedUtc is { } f ? Time(f) + " UTC" : "-")}");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"state      {State(status.State)}{(status.Error is null ? "" : ": " + status.Error)} ({status.TrialsDone} trials done, {status.Fraction:P0})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batches    {status.Batches} checkpointed on {status.Shards} shard(s); resumed {status.Resumes} time(s){(status.ResumedAtTrial >= 0 ? $", first at trial {status.ResumedAtTrial}" : "")}"));
+        foreach (var silo in details.Checkpoints.GroupBy(c => c.Silo))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {silo.Count(),4} batch(es) by {silo.Key} (trials {silo.Min(c => c.FirstTrial)}..{silo.Max(c => c.FirstTrial + c.Trials) - 1}, finished {Time(silo.Min(c => c.FinishedUtc))}..{Time(silo.Max(c => c.FinishedUtc))} UTC)"));
+        }
+    }
+
+    private static string State(RunState state) => state.ToString().ToLowerInvariant();
+
+    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string P(double p) => p.ToString("0.000", CultureInfo.InvariantCulture);
 

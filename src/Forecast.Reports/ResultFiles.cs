@@ -1,39 +1,22 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Forecast.Inputs;
+using Forecast.Studies;
 
-namespace Forecast.Output;
+namespace Forecast.Reports;
 
 /// <summary>
-/// Writes results. forecast.json holds results only (no times, hosts or dates), in a fixed field
-/// order with shortest round-trip numbers, so identical inputs give identical bytes. Every file
-/// is written to a temporary name in the output folder and renamed into place, so a failure never
-/// leaves a half-written file.
+/// The result files of studies. forecast.json holds results only (no times, hosts or dates), in a
+/// fixed field order with shortest round-trip numbers, so identical inputs give identical bytes.
+/// Files are committed together by <see cref="OutputFolder.Commit"/>.
 /// </summary>
-public static class ResultWriter
+public static class ResultFiles
 {
     public const string ForecastFile = "forecast.json";
     public const string CompareFile = "compare.json";
 
-    /// <summary>Creates the folder if needed and proves it writable, before any long work starts.</summary>
-    public static void EnsureWritable(string dir)
-    {
-        try
-        {
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".forecast-probe-{Environment.ProcessId}");
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw new InputException(dir, "--out", null, $"the output folder cannot be written ({e.Message}); choose a writable folder");
-        }
-    }
-
     public static IReadOnlyList<string> WriteForecast(string dir, ForecastResult r) =>
-        Commit(dir, new()
+        OutputFolder.Commit(dir, new Dictionary<string, string>
         {
             [ForecastFile] = ForecastJson(r),
             ["targets.csv"] = TargetsCsv(r),
@@ -41,24 +24,11 @@ public static class ResultWriter
         });
 
     public static IReadOnlyList<string> WriteComparison(string dir, ComparisonResult r) =>
-        Commit(dir, new()
+        OutputFolder.Commit(dir, new Dictionary<string, string>
         {
             [CompareFile] = CompareJson(r),
             ["compare.csv"] = CompareCsv(r),
         });
-
-    /// <summary>Writes run metadata (timings, host, date) apart from the results.</summary>
-    public static void WriteRunInfo(string dir, IReadOnlyDictionary<string, string> info) =>
-        Commit(dir, new() { ["run.json"] = Json(w =>
-        {
-            w.WriteStartObject();
-            foreach (var (k, v) in info.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                w.WriteString(k, v);
-            }
-
-            w.WriteEndObject();
-        }) });
 
     public static string ForecastJson(ForecastResult r) => Json(w =>
     {
@@ -226,38 +196,6 @@ public static class ResultWriter
         return sb.ToString();
     }
 
-    private static IReadOnlyList<string> Commit(string dir, Dictionary<string, string> files)
-    {
-        Directory.CreateDirectory(dir);
-        var temps = new List<(string Temp, string Final)>();
-        try
-        {
-            foreach (var (name, text) in files)
-            {
-                var final = Path.Combine(dir, name);
-                var temp = Path.Combine(dir, $".{name}.{Environment.ProcessId}.tmp");
-                File.WriteAllText(temp, text, new UTF8Encoding(false));
-                temps.Add((temp, final));
-            }
-
-            foreach (var (temp, final) in temps)
-            {
-                File.Move(temp, final, overwrite: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            foreach (var (temp, _) in temps)
-            {
-                File.Delete(temp);
-            }
-
-            throw new InputException(dir, "--out", null, $"cannot write results ({e.Message})");
-        }
-
-        return temps.Select(t => t.Final).ToList();
-    }
-
     private static void WriteScenario(Utf8JsonWriter w, string name, ScenarioInfo s)
     {
         w.WriteStartObject(name);
@@ -298,7 +236,7 @@ public static class ResultWriter
         }
     }
 
-    private static string Json(Action<Utf8JsonWriter> body)
+    internal static string Json(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))

@@ -1,8 +1,8 @@
-using Forecast.Aggregation;
 using Forecast.Model;
 using Forecast.Simulation;
+using Forecast.Statistics;
 
-namespace Forecast.Output;
+namespace Forecast.Studies;
 
 public sealed record TargetComparison(
     string Id, int Year, double BaseThreshold, double OtherThreshold, double BaseProbability, double OtherProbability, PairedDifference Difference);
@@ -34,14 +34,14 @@ public sealed record ComparisonResult(
         {
             var tb = otherModel.Targets.First(t => t.Id == ta.Id);
             targets.Add(Pair(ta.Id, ta.Year, ta.Threshold, tb.Threshold,
-                Indicator01(a.Series(ta.Indicator, ta.Year), ta.Threshold),
-                Indicator01(b.Series(tb.Indicator, tb.Year), tb.Threshold)));
+                MetRule.ZeroOne(MetRule.Bits(a.Series(ta.Indicator, ta.Year), ta.Threshold), a.Trials),
+                MetRule.ZeroOne(MetRule.Bits(b.Series(tb.Indicator, tb.Year), tb.Threshold), b.Trials)));
         }
 
         var joint = baseModel.Targets.Select(t => t.Year).Distinct().Order().Select(year =>
         {
-            var ja = Finaliser.JointMet(a, baseModel.Targets.Where(t => t.Year == year).ToList()).Select(m => m ? 1.0 : 0).ToArray();
-            var jb = Finaliser.JointMet(b, otherModel.Targets.Where(t => t.Year == year).ToList()).Select(m => m ? 1.0 : 0).ToArray();
+            var ja = MetRule.ZeroOne(MetRule.JointBits(a, baseModel.Targets.Where(t => t.Year == year).ToList()), a.Trials);
+            var jb = MetRule.ZeroOne(MetRule.JointBits(b, otherModel.Targets.Where(t => t.Year == year).ToList()), b.Trials);
             return Pair($"all-{year}", year, double.NaN, double.NaN, ja, jb);
         }).ToList();
 
@@ -49,7 +49,7 @@ public sealed record ComparisonResult(
         {
             var ca = a.Series(Indicator.PolicyCost, year);
             var cb = b.Series(Indicator.PolicyCost, year);
-            return new CostComparison(year, Mean(ca), Mean(cb), SeriesStatistics.Paired(ca, cb));
+            return new CostComparison(year, Mean(ca), Mean(cb), Intervals.Paired(ca, cb));
         }).ToList();
 
         return new ComparisonResult(seed, a.Trials, Finaliser.Scenario(baseModel.Parameters), Finaliser.Scenario(otherModel.Parameters),
@@ -57,18 +57,7 @@ public sealed record ComparisonResult(
     }
 
     private static TargetComparison Pair(string id, int year, double thresholdA, double thresholdB, double[] a, double[] b) =>
-        new(id, year, thresholdA, thresholdB, Mean(a), Mean(b), SeriesStatistics.Paired(a, b));
-
-    private static double[] Indicator01(ReadOnlySpan<double> series, double threshold)
-    {
-        var r = new double[series.Length];
-        for (var k = 0; k < r.Length; k++)
-        {
-            r[k] = series[k] >= threshold ? 1 : 0;
-        }
-
-        return r;
-    }
+        new(id, year, thresholdA, thresholdB, Mean(a), Mean(b), Intervals.Paired(a, b));
 
     private static double Mean(ReadOnlySpan<double> v)
     {
