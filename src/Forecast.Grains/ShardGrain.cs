@@ -26,17 +26,17 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var shard = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1));
         var runKey = key[..key.LastIndexOf('/')]; // the run id (and the coordinator's placement epoch): the agents' key extension
         // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
-        var pool = run.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
+        var pool = run.Placement.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
         var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
 
         var calls = new List<Task<Immutable<PartialAggregate?>>>();
         var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
         var profiles = model.Population.Enterprises;
-        var first = Slice(firms, run.Shards, shard);
+        var first = Slice(firms, run.Placement.Shards, shard);
         // References made once per shard activation (GetGrain resolves the interface by reflection each time).
-        _enterprises ??= Enumerable.Range(first, Slice(firms, run.Shards, shard + 1) - first)
+        _enterprises ??= Enumerable.Range(first, Slice(firms, run.Placement.Shards, shard + 1) - first)
             .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey)).ToArray();
-        _incubators ??= Enumerable.Range(Slice(slots, run.Shards, shard), Slice(slots, run.Shards, shard + 1) - Slice(slots, run.Shards, shard))
+        _incubators ??= Enumerable.Range(Slice(slots, run.Placement.Shards, shard), Slice(slots, run.Placement.Shards, shard + 1) - Slice(slots, run.Placement.Shards, shard))
             .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, runKey)).ToArray();
         for (var k = 0; k < _enterprises.Length; k++)
         {
@@ -60,7 +60,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         finally
         {
             // Close even on failure, so the pool does not leak.
-            merged = run.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
+            merged = run.Placement.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
         }
 
         foreach (var own in results.Select(r => r.Value).OfType<PartialAggregate>())

@@ -29,11 +29,3 @@ public sealed class SiloIndexPlacementDirector : IPlacementDirector
         return Task.FromResult(silos[index % silos.Length]);
     }
 }
-
-/// <summary>Tells which silo an activation lives on (for placement checks and diagnostics).</summary>
-[Alias("forecast.silo-probe")]
-public interface ISiloProbe : IGrainWithStringKey
-{
-    [Alias("silo")]
-    Task<string> Silo();
-}

@@ -2,22 +2,53 @@ using System.Collections.Concurrent;
 using Forecast.Aggregation;
 using Forecast.Simulation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 
 namespace Forecast.Grains;
 
 /// <summary>
-/// Per-silo models: every silo builds the run's model once from the run's input texts
-/// (deterministic, so all silos hold the same model).
+/// Per-silo models: every silo builds a run's model once from the run's input texts (deterministic,
+/// so all silos hold the same model). A model no caller has asked for in <see cref="IdleLimit"/> is
+/// dropped, so a long-lived silo does not keep every run's model; a grain still holding one keeps
+/// its own reference, and a later caller builds it again.
 /// </summary>
-public sealed class ModelCache
+public sealed class ModelCache(TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<Guid, Lazy<SimulationModel>> _models = new();
+    /// <summary>How long an unused model is kept (runs use theirs every year of every batch).</summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromMinutes(10);
 
-    public SimulationModel Get(RunSpec spec) =>
-        _models.GetOrAdd(spec.RunId, _ => new Lazy<SimulationModel>(() => SimulationModel.Build(spec.Inputs))).Value;
+    private readonly ConcurrentDictionary<Guid, Entry> _models = new();
+    private long _nextSweep;
 
-    public void Forget(Guid runId) => _models.TryRemove(runId, out _);
+    /// <summary>Models held now.</summary>
+    public int Count => _models.Count;
+
+    public SimulationModel Get(RunSpec spec)
+    {
+        var now = clock.GetTimestamp();
+        var entry = _models.GetOrAdd(spec.RunId, _ => new Entry(new Lazy<SimulationModel>(() => SimulationModel.Build(spec.Inputs))));
+        Volatile.Write(ref entry.LastUsed, now);
+        if (now >= Volatile.Read(ref _nextSweep))
+        {
+            Volatile.Write(ref _nextSweep, now + (long)(IdleLimit.TotalSeconds * clock.TimestampFrequency / 10));
+            foreach (var (id, e) in _models)
+            {
+                if (clock.GetElapsedTime(Volatile.Read(ref e.LastUsed), now) > IdleLimit)
+                {
+                    _models.TryRemove(id, out _);
+                }
+            }
+        }
+
+        return entry.Model.Value;
+    }
+
+    private sealed class Entry(Lazy<SimulationModel> model)
+    {
+        public readonly Lazy<SimulationModel> Model = model;
+        public long LastUsed;
+    }
 }
 
 /// <summary>
@@ -149,6 +180,7 @@ public static class ForecastGrainsExtensions
     public static IServiceCollection AddForecastGrains(this IServiceCollection services)
     {
         services.AddPlacementDirector<SiloIndexPlacement, SiloIndexPlacementDirector>();
+        services.TryAddSingleton(TimeProvider.System);
         return services.AddSingleton<ModelCache>().AddSingleton<LocalPartials>().AddSingleton<StateSlabs>();
     }
 }

@@ -1,4 +1,6 @@
+using Forecast.Engines;
 using Forecast.Inputs;
+using Forecast.Running;
 using Forecast.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -25,22 +27,22 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
     {
         Assert.Equal(2, fixture.Cluster.GetActiveSilos().Count());
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, Seed: 17, Trials: 24, BatchSize: 10, Shards: 3);
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(17, 24, 10), new Placement(Shards: 3));
 
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
         var status = await coordinator.Start(spec);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (status.State == "running")
+        while (status.State == RunState.Running)
         {
             await Task.Delay(50, deadline.Token);
             status = await coordinator.Status();
         }
 
-        Assert.Equal("done", status.State);
+        Assert.Equal(RunState.Done, status.State);
         var outcome = await coordinator.Outcome();
         Assert.NotNull(outcome);
 
-        var pure = LocalEngine.Run(SimulationModel.Build(inputs), seed: 17, trials: 24, batchSize: 24);
+        var pure = LocalEngine.Simulate(SimulationModel.Build(inputs), new RunPlan(17, 24, 24)).Table;
         Assert.Equal(pure.Values, outcome.Values.ToArray());
     }
 
@@ -48,15 +50,15 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
     public async Task Starting_a_run_twice_reports_on_the_first_run()
     {
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, Seed: 3, Trials: 4, BatchSize: 4, Shards: 2);
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(3, 4, 4), new Placement(Shards: 2));
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
 
         var first = await coordinator.Start(spec);
-        var second = await coordinator.Start(spec with { Trials = 999 });
+        var second = await coordinator.Start(spec with { Plan = spec.Plan with { Trials = 999 } });
 
         Assert.Equal(spec.RunId, second.RunId);
         Assert.Equal(first.RunId, second.RunId);
-        while ((await coordinator.Status()).State == "running")
+        while ((await coordinator.Status()).State == RunState.Running)
         {
             await Task.Delay(50);
         }
@@ -67,7 +69,7 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
     private static async Task<RunStatus> WaitFor(ICoordinatorGrain coordinator, RunStatus status)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (status.State == "running")
+        while (status.State == RunState.Running)
         {
             await Task.Delay(50, deadline.Token);
             status = await coordinator.Status();
@@ -80,13 +82,12 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
     public async Task An_adaptive_run_on_one_shard_per_silo_gives_the_pure_adaptive_runs_trials_bit_for_bit()
     {
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, Seed: 21, Trials: 1, BatchSize: 10, Shards: 0,
-            Precision: 0.25, MaxTrials: 500, SiloAggregation: true);
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(21, 500, 10, 0.25), new Placement(Shards: 0, SiloAggregation: true));
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
 
         var status = await WaitFor(coordinator, await coordinator.Start(spec));
 
-        Assert.Equal("done", status.State);
+        Assert.Equal(RunState.Done, status.State);
         Assert.Equal(2, status.Shards); // Shards 0: one per active silo of the two
         var outcome = await coordinator.Outcome();
         Assert.NotNull(outcome);
@@ -95,56 +96,63 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
         Assert.True(status.WidestHalfWidth <= 0.25);
 
         var model = SimulationModel.Build(inputs);
-        var pure = LocalEngine.RunAdaptive(model, seed: 21, precision: 0.25, maxTrials: 500, batchSize: 10);
+        var pure = LocalEngine.Simulate(model, new RunPlan(21, 500, 10, 0.25)).Table;
         Assert.Equal(pure.Trials, outcome.Trials);
         Assert.Equal(pure.Values, outcome.Values.ToArray());
-        Assert.Equal(LocalEngine.Run(model, seed: 21, trials: outcome.Trials).Values, outcome.Values.ToArray());
+        Assert.Equal(LocalEngine.Simulate(model, new RunPlan(21, outcome.Trials)).Table.Values, outcome.Values.ToArray());
     }
 
     [Fact]
     public async Task An_adaptive_run_stops_at_its_cap_cutting_the_last_batch()
     {
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, Seed: 8, Trials: 1, BatchSize: 4, Shards: 2, Precision: 0.001, MaxTrials: 6);
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(8, 6, 4, 0.001), new Placement(Shards: 2));
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
 
         var status = await WaitFor(coordinator, await coordinator.Start(spec));
 
-        Assert.Equal("done", status.State);
+        Assert.Equal(RunState.Done, status.State);
         Assert.Equal(6, status.TrialsDone);
         Assert.Equal(2, status.Shards);
         var outcome = await coordinator.Outcome();
         Assert.Equal(6, outcome!.Trials);
-        Assert.Equal(LocalEngine.Run(SimulationModel.Build(inputs), seed: 8, trials: 6).Values, outcome.Values.ToArray());
+        Assert.Equal(LocalEngine.Simulate(SimulationModel.Build(inputs), new RunPlan(8, 6)).Table.Values, outcome.Values.ToArray());
     }
 
     [Theory]
-    [InlineData(0.0, 0)]   // fixed trials, but Trials is 0
-    [InlineData(0.7, 100)] // precision above 0.5
-    [InlineData(0.1, 0)]   // adaptive without a cap
-    public async Task A_spec_that_cannot_run_is_refused_at_start(double precision, int maxTrials)
+    [InlineData(null, 0, 4, 0)]     // fixed trials, but no trials
+    [InlineData(0.7, 100, 4, 0)]    // precision above 0.5
+    [InlineData(0.1, 0, 4, 0)]      // adaptive without a cap
+    [InlineData(null, 10, 0, 0)]    // empty batches
+    [InlineData(null, 10, 4, -1)]   // negative shards
+    public async Task A_spec_that_cannot_run_is_refused_at_start(double? precision, int trials, int batch, int shards)
     {
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, Seed: 1, Trials: 0, BatchSize: 4, Shards: 0, Precision: precision, MaxTrials: maxTrials);
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(1, trials, batch, precision), new Placement(shards));
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => coordinator.Start(spec));
-        Assert.Equal("idle", (await coordinator.Status()).State);
+        await Assert.ThrowsAnyAsync<ArgumentOutOfRangeException>(() => coordinator.Start(spec));
+        Assert.Equal(RunState.Idle, (await coordinator.Status()).State);
     }
 
     [Theory]
-    [InlineData(0.0, 0, true)]
-    [InlineData(0.01, 200_000, false)]
-    public void A_run_spec_keeps_its_trailing_members_through_the_Orleans_serializer(double precision, int maxTrials, bool siloAggregation)
+    [InlineData(null, true)]
+    [InlineData(0.01, false)]
+    public void A_run_spec_and_what_a_coordinator_keeps_come_through_the_Orleans_serializer_whole(double? precision, bool siloAggregation)
     {
         var serializer = fixture.Cluster.ServiceProvider!.GetRequiredService<Serializer>();
-        var spec = new RunSpec(Guid.NewGuid(), ModelInputs.Read(Seeds()), Seed: 5, Trials: 7, BatchSize: 3, Shards: 0,
-            precision, maxTrials, siloAggregation);
+        T RoundTrip<T>(T value) => serializer.Deserialize<T>(serializer.SerializeToArray(value))!;
+        var spec = new RunSpec(Guid.NewGuid(), ModelInputs.Read(Seeds()), new RunPlan(5, 7, 3, precision), new Placement(0, siloAggregation));
+        var checkpoint = new CheckpointInfo(1000, 500, "S127.0.0.1:11111:1", new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), 2);
+        var state = new CoordinatorState { Spec = spec, State = RunState.Done, Checkpoints = [checkpoint], Activations = 2, ResumedAtTrial = 1000 };
 
-        var copy = serializer.Deserialize<RunSpec>(serializer.SerializeToArray(spec));
-        Assert.NotNull(copy);
-
-        Assert.Equal((spec.RunId, spec.Seed, spec.Trials, spec.BatchSize, spec.Shards), (copy.RunId, copy.Seed, copy.Trials, copy.BatchSize, copy.Shards));
-        Assert.Equal((precision, maxTrials, siloAggregation), (copy.Precision, copy.MaxTrials, copy.SiloAggregation));
+        var copy = RoundTrip(spec);
+        Assert.Equal((spec.RunId, spec.Plan, spec.Placement, spec.Inputs), (copy.RunId, copy.Plan, copy.Placement, copy.Inputs));
+        var stateCopy = RoundTrip(state);
+        Assert.Equal((RunState.Done, checkpoint, 2, 1000), (stateCopy.State, stateCopy.Checkpoints.Single(), stateCopy.Activations, stateCopy.ResumedAtTrial));
+        var status = new RunStatus(spec.RunId, RunState.Failed, 0.5, 700, "a silo died", 0.02, 3, 2, 1, 1000);
+        Assert.Equal(status, RoundTrip(status));
+        var record = new RunRecord(spec.RunId, "baseline", 5, 7, RunState.Running, checkpoint.FinishedUtc, null, precision is not null);
+        Assert.Equal(record, RoundTrip(record));
     }
 }

@@ -1,4 +1,6 @@
+using Forecast.Engines;
 using Forecast.Inputs;
+using Forecast.Running;
 
 namespace Forecast.Grains.Tests;
 
@@ -9,8 +11,8 @@ public sealed class SiloAggregationTests(TwoSiloClusterFixture fixture) : IClass
     {
         var seeds = Path.Combine(Root(), "seeds");
         var inputs = ModelInputs.Read(seeds);
-        var pooled = await Run(new RunSpec(Guid.NewGuid(), inputs, Seed: 23, Trials: 20, BatchSize: 20, Shards: 0));
-        var direct = await Run(new RunSpec(Guid.NewGuid(), inputs, Seed: 23, Trials: 20, BatchSize: 20, Shards: 3, SiloAggregation: false));
+        var pooled = await Run(new RunSpec(Guid.NewGuid(), inputs, new RunPlan(23, 20, 20), new Placement(Shards: 0)));
+        var direct = await Run(new RunSpec(Guid.NewGuid(), inputs, new RunPlan(23, 20, 20), new Placement(Shards: 3, SiloAggregation: false)));
 
         Assert.Equal(pooled, direct);
     }
@@ -20,13 +22,13 @@ public sealed class SiloAggregationTests(TwoSiloClusterFixture fixture) : IClass
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
         var status = await coordinator.Start(spec);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (status.State == "running")
+        while (status.State == RunState.Running)
         {
             await Task.Delay(50, deadline.Token);
             status = await coordinator.Status();
         }
 
-        Assert.True(status.State == "done", status.Error);
+        Assert.True(status.State == RunState.Done, status.Error);
         return (await coordinator.Outcome())!.Values.ToArray();
     }
 

@@ -1,61 +1,28 @@
 using System.Collections.Immutable;
-using Forecast.Aggregation;
+using Forecast.Engines;
 using Forecast.Inputs;
-using Forecast.Simulation;
+using Forecast.Running;
 
 namespace Forecast.Grains;
 
-/// <summary>
-/// A run as submitted: the input texts, the seed and the Monte Carlo shape.
-/// <para><see cref="Shards"/>: shard grains the agents are split over; 0 asks the coordinator for
-/// one shard per active silo (the spec it hands to its shards holds the resolved count).</para>
-/// <para><see cref="Precision"/>: 0 runs exactly <see cref="Trials"/> trials; otherwise the run is
-/// adaptive: <see cref="Trials"/> is ignored and batches run until every target and joint 95% Wilson
-/// half-width is at most <see cref="Precision"/> (<see cref="AdaptiveStopping"/>) or
-/// <see cref="MaxTrials"/> trials are done.</para>
-/// <para><see cref="SiloAggregation"/>: agents add into their silo's partial pool (true) or return
-/// their own partials to the shard (false).</para>
-/// </summary>
+/// <summary>How a run's agents are spread over the cluster.</summary>
+/// <param name="Shards">Shard grains the agents are split over; 0 asks the coordinator for one per active silo (it persists the resolved count).</param>
+/// <param name="SiloAggregation">Agents add into their silo's partial pool (true) or return their own partials to the shard (false).</param>
+[GenerateSerializer, Immutable, Alias("forecast.placement")]
+public sealed record Placement(
+    [property: Id(0)] int Shards = 0,
+    [property: Id(1)] bool SiloAggregation = true);
+
+/// <summary>A run as submitted to a cluster: its id, the input texts, the plan and the placement.</summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-spec")]
 public sealed record RunSpec(
     [property: Id(0)] Guid RunId,
     [property: Id(1)] ModelInputs Inputs,
-    [property: Id(2)] ulong Seed,
-    [property: Id(3)] int Trials,
-    [property: Id(4)] int BatchSize,
-    [property: Id(5)] int Shards,
-    [property: Id(6)] double Precision = 0,
-    [property: Id(7)] int MaxTrials = 0,
-    [property: Id(8)] bool SiloAggregation = true)
+    [property: Id(2)] RunPlan Plan,
+    [property: Id(3)] Placement Placement)
 {
-    /// <summary>True when the run stops on <see cref="Precision"/> rather than after <see cref="Trials"/>.</summary>
-    public bool Adaptive => Precision > 0;
+    public RunRequest Request => new(Inputs, Plan);
 }
-
-/// <summary>One year of one batch, as a shard hands it to its agents.</summary>
-[GenerateSerializer, Immutable, Alias("forecast.step-request")]
-public sealed record StepRequest(
-    [property: Id(0)] RunSpec Spec,
-    [property: Id(1)] YearContext Context,
-    [property: Id(2)] Guid PoolId,
-    [property: Id(3)] bool FirstYear);
-
-/// <summary>
-/// Where a run is: state (running, done, failed), fraction done (estimated when adaptive), trials
-/// done, the widest target or joint 95% half-width so far (adaptive runs only) and the shard count used.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("forecast.run-status")]
-public sealed record RunStatus(
-    [property: Id(0)] Guid RunId,
-    [property: Id(1)] string State,
-    [property: Id(2)] double Fraction,
-    [property: Id(3)] int TrialsDone,
-    [property: Id(4)] string? Error,
-    [property: Id(5)] double WidestHalfWidth = 0,
-    [property: Id(6)] int Shards = 0,
-    [property: Id(7)] int Batches = 0,
-    [property: Id(8)] int Resumes = 0,
-    [property: Id(9)] int ResumedAtTrial = -1);
 
 /// <summary>The per-trial indicator table of a finished run (the client finalises it).</summary>
 [GenerateSerializer, Immutable, Alias("forecast.run-outcome")]
@@ -65,16 +32,19 @@ public sealed record RunOutcome(
     [property: Id(2)] int Trials,
     [property: Id(3)] ImmutableArray<double> Values);
 
-/// <summary>Runs the years of every batch, couples agents through the district state, aggregates.</summary>
+/// <summary>Runs one forecast (key: its run id): the run loop over shards, checkpoints, resume.</summary>
 [Alias("forecast.coordinator")]
 public interface ICoordinatorGrain : IGrainWithGuidKey
 {
+    /// <summary>Starts the run in the background; a second Start reports on the first.</summary>
     [Alias("start")]
     Task<RunStatus> Start(RunSpec spec);
 
+    /// <summary>Where the run is; an unknown run reads as idle with an empty id.</summary>
     [Alias("status")]
     Task<RunStatus> Status();
 
+    /// <summary>The finished run's table, or null while it runs or when it failed.</summary>
     [Alias("outcome")]
     Task<RunOutcome?> Outcome();
 
@@ -87,32 +57,27 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     Task<ImmutableArray<CheckpointInfo>> Checkpoints();
 }
 
-/// <summary>
-/// Steps a slice of the agents for the coordinator and returns their merged partial. Its agent
-/// grains are placed on its silo, add into the silo-local partial pool, and so one partial per
-/// shard and year travels to the coordinator.
-/// </summary>
-[Alias("forecast.shard")]
-public interface IShardGrain : IGrainWithStringKey
+/// <summary>Every run submitted to the cluster (persisted, so it outlives every silo). Key: 0.</summary>
+[Alias("forecast.run-catalog")]
+public interface IRunCatalogGrain : IGrainWithIntegerKey
 {
-    [Alias("step-year")]
-    /// <summary>The shard's merged partial, returned immutable (never touched by the shard again, so a local call need not copy it).</summary>
-    Task<Immutable<PartialAggregate>> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context);
+    [Alias("put")]
+    Task Put(RunRecord record);
+
+    [Alias("list")]
+    Task<ImmutableArray<RunRecord>> List();
+
+    [Alias("get")]
+    Task<RunRecord?> Get(Guid runId);
 }
 
-/// <summary>One enterprise of one run. Key: agent index + run id.</summary>
-[Alias("forecast.enterprise")]
-public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
+/// <summary>The per-trial values of one finished batch of a run, the unit of checkpointing. Key: "{runId:N}/{firstTrial}".</summary>
+[Alias("forecast.batch-store")]
+public interface IBatchStoreGrain : IGrainWithStringKey
 {
-    /// <summary>Steps the year; returns null when it added into the local pool, else its own partial (immutable: not copied).</summary>
-    [Alias("step")]
-    Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
-}
+    [Alias("save")]
+    Task Save(Immutable<double[]> values);
 
-/// <summary>One incubator slot of one run. Key: slot index + run id.</summary>
-[Alias("forecast.incubator")]
-public interface IIncubatorGrain : IGrainWithIntegerCompoundKey
-{
-    [Alias("step")]
-    Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
+    [Alias("load")]
+    Task<Immutable<double[]>> Load();
 }

@@ -1,11 +1,14 @@
 using Forecast.Aggregation;
+using Forecast.Engines;
 using Forecast.Inputs;
+using Forecast.Running;
 using Forecast.Simulation;
 
 namespace Forecast.Grains;
 
-// Forecast.Core knows nothing of Orleans; these surrogates teach Orleans to serialise its
-// message types when a call crosses silos. Within a silo, Immutable<T> passes the reference.
+// Forecast.Core knows nothing of Orleans; these surrogates teach Orleans to serialise its types
+// when a call crosses silos or state is persisted. Within a silo, Immutable<T> passes the reference.
+// Enums travel as their numbers.
 
 [GenerateSerializer, Alias("forecast.year-context")]
 public struct YearContextSurrogate
@@ -81,5 +84,97 @@ public sealed class ModelInputsConverter : IConverter<ModelInputs, ModelInputsSu
     {
         BaselineName = v.BaselineName, BaselineYaml = v.BaselineYaml, TargetsName = v.TargetsName, TargetsYaml = v.TargetsYaml,
         CalibrationName = v.CalibrationName, CalibrationYaml = v.CalibrationYaml, ScenarioName = v.ScenarioName, ScenarioYaml = v.ScenarioYaml,
+    };
+}
+
+[GenerateSerializer, Alias("forecast.run-plan")]
+public struct RunPlanSurrogate
+{
+    [Id(0)] public ulong Seed;
+    [Id(1)] public int Trials;
+    [Id(2)] public int BatchSize;
+    [Id(3)] public double? Precision;
+}
+
+[RegisterConverter]
+public sealed class RunPlanConverter : IConverter<RunPlan, RunPlanSurrogate>
+{
+    public RunPlan ConvertFromSurrogate(in RunPlanSurrogate s) => new(s.Seed, s.Trials, s.BatchSize, s.Precision);
+
+    public RunPlanSurrogate ConvertToSurrogate(in RunPlan v) => new() { Seed = v.Seed, Trials = v.Trials, BatchSize = v.BatchSize, Precision = v.Precision };
+}
+
+[GenerateSerializer, Alias("forecast.run-status")]
+public struct RunStatusSurrogate
+{
+    [Id(0)] public Guid RunId;
+    [Id(1)] public int State;
+    [Id(2)] public double Fraction;
+    [Id(3)] public int TrialsDone;
+    [Id(4)] public string? Error;
+    [Id(5)] public double? WidestHalfWidth;
+    [Id(6)] public int Shards;
+    [Id(7)] public int Batches;
+    [Id(8)] public int Resumes;
+    [Id(9)] public int ResumedAtTrial;
+}
+
+[RegisterConverter]
+public sealed class RunStatusConverter : IConverter<RunStatus, RunStatusSurrogate>
+{
+    public RunStatus ConvertFromSurrogate(in RunStatusSurrogate s) =>
+        new(s.RunId, (RunState)s.State, s.Fraction, s.TrialsDone, s.Error, s.WidestHalfWidth, s.Shards, s.Batches, s.Resumes, s.ResumedAtTrial);
+
+    public RunStatusSurrogate ConvertToSurrogate(in RunStatus v) => new()
+    {
+        RunId = v.RunId, State = (int)v.State, Fraction = v.Fraction, TrialsDone = v.TrialsDone, Error = v.Error,
+        WidestHalfWidth = v.WidestHalfWidth, Shards = v.Shards, Batches = v.Batches, Resumes = v.Resumes, ResumedAtTrial = v.ResumedAtTrial,
+    };
+}
+
+[GenerateSerializer, Alias("forecast.run-record")]
+public struct RunRecordSurrogate
+{
+    [Id(0)] public Guid RunId;
+    [Id(1)] public string Scenario;
+    [Id(2)] public ulong Seed;
+    [Id(3)] public int Trials;
+    [Id(4)] public int State;
+    [Id(5)] public DateTime SubmittedUtc;
+    [Id(6)] public DateTime? FinishedUtc;
+    [Id(7)] public bool Adaptive;
+}
+
+[RegisterConverter]
+public sealed class RunRecordConverter : IConverter<RunRecord, RunRecordSurrogate>
+{
+    public RunRecord ConvertFromSurrogate(in RunRecordSurrogate s) =>
+        new(s.RunId, s.Scenario, s.Seed, s.Trials, (RunState)s.State, s.SubmittedUtc, s.FinishedUtc, s.Adaptive);
+
+    public RunRecordSurrogate ConvertToSurrogate(in RunRecord v) => new()
+    {
+        RunId = v.RunId, Scenario = v.Scenario, Seed = v.Seed, Trials = v.Trials, State = (int)v.State,
+        SubmittedUtc = v.SubmittedUtc, FinishedUtc = v.FinishedUtc, Adaptive = v.Adaptive,
+    };
+}
+
+[GenerateSerializer, Alias("forecast.checkpoint")]
+public struct CheckpointSurrogate
+{
+    [Id(0)] public int FirstTrial;
+    [Id(1)] public int Trials;
+    [Id(2)] public string Silo;
+    [Id(3)] public DateTime FinishedUtc;
+    [Id(4)] public int Activation;
+}
+
+[RegisterConverter]
+public sealed class CheckpointConverter : IConverter<CheckpointInfo, CheckpointSurrogate>
+{
+    public CheckpointInfo ConvertFromSurrogate(in CheckpointSurrogate s) => new(s.FirstTrial, s.Trials, s.Silo, s.FinishedUtc, s.Activation);
+
+    public CheckpointSurrogate ConvertToSurrogate(in CheckpointInfo v) => new()
+    {
+        FirstTrial = v.FirstTrial, Trials = v.Trials, Silo = v.Silo, FinishedUtc = v.FinishedUtc, Activation = v.Activation,
     };
 }

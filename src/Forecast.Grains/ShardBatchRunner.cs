@@ -1,0 +1,58 @@
+using Forecast.Aggregation;
+using Forecast.Running;
+using Forecast.Simulation;
+using Microsoft.Extensions.Logging;
+
+namespace Forecast.Grains;
+
+/// <summary>
+/// The coordinator's batch runner: each year of a batch fans out to the run's shards (one per silo
+/// by default) and merges their partials. A batch whose calls fail (a silo died under a shard or an
+/// agent) is retried from its first year in a new placement epoch: fresh shard keys, so shards and
+/// their agents are placed afresh next to each other on the silos alive then. A trial's numbers
+/// depend only on (seed, trial), so a retry gives the same bits.
+/// </summary>
+internal sealed class ShardBatchRunner(IGrainFactory grains, RunSpec spec, SimulationModel model, int activation, ILogger logger) : IBatchRunner
+{
+    /// <summary>Attempts per batch before the run is declared failed.</summary>
+    public const int MaxAttempts = 20;
+
+    private int _failures; // failed attempts so far: with the activation, the placement epoch
+
+    /// <summary>One batch at a time: each is already spread over every silo.</summary>
+    public int ConcurrentBatches => 1;
+
+    public async Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnce(batch, progress, cancellation);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && e is not ArgumentException && !cancellation.IsCancellationRequested)
+            {
+                logger.LogWarning("run {RunId}: batch at trial {First} failed (attempt {Attempt}): {Error}; retrying", spec.RunId, batch.FirstTrial, attempt, e.Message);
+                _failures++;
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), cancellation);
+            }
+        }
+    }
+
+    private async Task<TrialTable> RunOnce(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation)
+    {
+        // Epoch 0 (the first activation, no failure yet) keeps the plain "{runId}/{k}" keys.
+        var prefix = activation <= 1 && _failures == 0 ? $"{spec.RunId:N}" : $"{spec.RunId:N}-{activation}.{_failures}";
+        var shards = Enumerable.Range(0, spec.Placement.Shards).Select(k => grains.GetGrain<IShardGrain>($"{prefix}/{k}")).ToArray();
+        var immutableSpec = new Immutable<RunSpec>(spec);
+        var coordinator = new BatchCoordinator(model, spec.Plan.Seed, batch.FirstTrial, batch.Trials);
+        return await coordinator.RunYears(model.LastYear, async ctx =>
+        {
+            var year = new Immutable<YearContext>(ctx);
+            var partials = await Task.WhenAll(shards.Select(s => s.StepYear(immutableSpec, year)));
+            var merged = new PartialAggregate(batch.Trials);
+            merged.MergeAll(partials.Select(p => p.Value).ToList());
+            return merged;
+        }, progress, cancellation);
+    }
+}
