@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
-using Forecast.Aggregation;
+using Forecast.Engines;
 using Forecast.Model;
-using Forecast.Output;
+using Forecast.Running;
 using Forecast.Simulation;
+using Forecast.Statistics;
+using Forecast.Studies;
 using MathNet.Numerics.Statistics;
 
 namespace Forecast.Benchmarks;
@@ -60,29 +62,46 @@ public class FinaliseBenchmarks
                 double Q(double p) => SortedArrayStatistics.QuantileCustom(sorted, p, QuantileDefinition.R7);
                 var min = sorted[0];
                 var max = sorted[^1];
-                var counts = new int[SeriesStatistics.HistogramBins];
+                var counts = new int[Summaries.HistogramBins];
                 var width = max - min;
                 foreach (var x in sorted)
                 {
-                    var bin = width > 0 ? (int)((x - min) / width * SeriesStatistics.HistogramBins) : 0;
-                    counts[Math.Clamp(bin, 0, SeriesStatistics.HistogramBins - 1)]++;
+                    var bin = width > 0 ? (int)((x - min) / width * Summaries.HistogramBins) : 0;
+                    counts[Math.Clamp(bin, 0, Summaries.HistogramBins - 1)]++;
                 }
 
                 result.Add(new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), Q(0.05), Q(0.25), Q(0.50), Q(0.75), Q(0.95),
-                    new Forecast.Aggregation.Histogram(min, max, ImmutableArray.Create(counts))));
+                    new Forecast.Statistics.Histogram(min, max, ImmutableArray.Create(counts))));
             }
         }
 
-        // Targets and joint probabilities, as Summarise computes them.
+        // Targets and joint probabilities, with plain per-trial loops.
         foreach (var t in _model.Targets)
         {
-            var met = SeriesStatistics.CountAtLeast(_table.Series(t.Indicator, t.Year), t.Threshold);
-            _ = SeriesStatistics.Wilson(met, n);
+            var series = _table.Series(t.Indicator, t.Year);
+            var met = 0;
+            foreach (var v in series)
+            {
+                met += v >= t.Threshold ? 1 : 0;
+            }
+
+            _ = Intervals.Wilson(met, n);
         }
 
         foreach (var group in _model.Targets.GroupBy(t => t.Year))
         {
-            _ = Finaliser.JointMet(_table, group.ToArray()).Count(m => m);
+            var all = new bool[n];
+            Array.Fill(all, true);
+            foreach (var t in group)
+            {
+                var series = _table.Series(t.Indicator, t.Year);
+                for (var k = 0; k < n; k++)
+                {
+                    all[k] &= series[k] >= t.Threshold;
+                }
+            }
+
+            _ = Intervals.Wilson(all.Count(m => m), n);
         }
 
         return result;
@@ -93,7 +112,7 @@ public class FinaliseBenchmarks
 
     public static TrialTable PlausibleTable(SimulationModel model, int trials)
     {
-        var real = LocalEngine.Run(model, BenchModels.Seed, 200);
+        var real = LocalEngine.Simulate(model, new RunPlan(BenchModels.Seed, 200)).Table;
         var table = new TrialTable(model.FirstYear, model.Years, trials);
         var random = new System.Random(7);
         for (var i = 0; i < Indicators.Count; i++)

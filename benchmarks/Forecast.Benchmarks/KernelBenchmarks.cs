@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Forecast.Simulation;
+using Forecast.Running;
 
 namespace Forecast.Benchmarks;
 
 /// <summary>
-/// The whole model kernel, <see cref="LocalEngine.RunBatch"/> over 2021-2025 for one batch of
+/// The whole model kernel, <see cref="LocalBatchRunner.RunBatch"/> over 2021-2025 for one batch of
 /// 1,000 trials (state set-up, district draws, every enterprise and incubator, merging, indicator
 /// derivation; two threads), against <see cref="BareFourTierKernel"/> (the baseline, AVX-512 or else AVX2) over the same
 /// agents x trials x years on two threads. Agents = every enterprise profile of the baseline
@@ -47,6 +48,6 @@ public class KernelBenchmarks
     [Benchmark(Description = "bare four-tier kernel, scalar")]
     public long BareFourTierScalar() => _bare.Run(BenchModels.Seed, _model.FirstYear, _model.LastYear, vector: false);
 
-    [Benchmark(Description = "LocalEngine.RunBatch (full model)")]
-    public TrialTable FullModel() => LocalEngine.RunBatch(_model, BenchModels.Seed, 0, Trials, _model.LastYear).Table;
+    [Benchmark(Description = "LocalBatchRunner.RunBatch (full model)")]
+    public TrialTable FullModel() => LocalBatchRunner.RunBatch(_model, BenchModels.Seed, 0, Trials, _model.LastYear).Table;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Forecast.Simulation;
+using Forecast.Running;
 
 namespace Forecast.Benchmarks;
 
@@ -235,7 +236,7 @@ public static class ResultsReport
             var bare = Find(nameof(KernelBenchmarks), "BareFourTier");
             var bareScalar = Find(nameof(KernelBenchmarks), "BareFourTierScalar");
             var ops = KernelBenchmarks.AgentTrialYearsPerOp(new Dictionary<string, object>());
-            Goal($"5 Kernel: LocalEngine.RunBatch, {KernelBenchmarks.Agents:N0} agents x {KernelBenchmarks.Trials:N0} trials x {KernelBenchmarks.Years} years, 2 threads",
+            Goal($"5 Kernel: LocalBatchRunner.RunBatch, {KernelBenchmarks.Agents:N0} agents x {KernelBenchmarks.Trials:N0} trials x {KernelBenchmarks.Years} years, 2 threads",
                 full is null ? "-" : $"{F(full.Time / ops, 2)} ns/agent-trial-year" + (bare is null ? "" : $" ({F(full.Time / bare.Time, 1)}x the bare kernel)"),
                 "<= 1.5 ns", full is null ? null : full.Time / ops <= 1.5);
             if (bare is not null)
@@ -387,7 +388,7 @@ public static class ResultsReport
             }
 
             sb.AppendLine();
-            sb.AppendLine($"One simulated year (2021) per operation, in batches of {LocalEngine.DefaultBatchSize:N0} trials. Allocated bytes are what "
+            sb.AppendLine($"One simulated year (2021) per operation, in batches of {RunPlan.DefaultBatchSize:N0} trials. Allocated bytes are what "
                 + "MemoryDiagnoser counts per operation (all allocations, not the peak): a batch's states (8 bytes per agent and trial) "
                 + "come from arrays reused between batches, so what is live at once is one batch per core, whatever the number of trials, "
                 + "and what is allocated is bookkeeping. Each batch's set-up (initialising states, the district's per-trial draws) is paid once per simulated year here, "

@@ -1,13 +1,14 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Forecast.Simulation;
+using Forecast.Running;
 
 namespace Forecast.Benchmarks;
 
 /// <summary>
 /// How cost and memory grow with trials and population: one simulated year (the calibration year,
-/// lastYear = model.FirstYear) of the full model, in batches of <see cref="LocalEngine.DefaultBatchSize"/>
-/// trials as <see cref="LocalEngine.Run"/> does, for populations of 1x, 4x and 16x the baseline's
+/// lastYear = model.FirstYear) of the full model, in batches of <see cref="RunPlan.DefaultBatchSize"/>
+/// trials as the local engine does, for populations of 1x, 4x and 16x the baseline's
 /// enterprise stocks. The baseline is the smallest configuration (1x, 1,000 trials); BenchmarkDotNet's
 /// Ratio column compares methods within one configuration, so the report divides each
 /// configuration's ns per agent-trial-year by the smallest one's. Memory: MemoryDiagnoser counts
@@ -42,7 +43,7 @@ public class ScalingBenchmarks
     public static int Batches(IReadOnlyDictionary<string, object> parameters)
     {
         var trials = Convert.ToInt32(parameters["Trials"], CultureInfo.InvariantCulture);
-        return (trials + LocalEngine.DefaultBatchSize - 1) / LocalEngine.DefaultBatchSize;
+        return (trials + RunPlan.DefaultBatchSize - 1) / RunPlan.DefaultBatchSize;
     }
 
     [GlobalSetup]
@@ -52,10 +53,10 @@ public class ScalingBenchmarks
     public double OneYear()
     {
         double checksum = 0;
-        for (var first = 0; first < Trials; first += LocalEngine.DefaultBatchSize)
+        for (var first = 0; first < Trials; first += RunPlan.DefaultBatchSize)
         {
-            var count = Math.Min(LocalEngine.DefaultBatchSize, Trials - first);
-            var batch = LocalEngine.RunBatch(_model, BenchModels.Seed, first, count, _model.FirstYear);
+            var count = Math.Min(RunPlan.DefaultBatchSize, Trials - first);
+            var batch = LocalBatchRunner.RunBatch(_model, BenchModels.Seed, first, count, _model.FirstYear);
             checksum += batch.Table.Values[0];
         }
 

@@ -1,3 +1,21 @@
+using System.CommandLine;
 using Forecast.Cli;
+using Forecast.Cli.Commands;
 
-return await Commands.Execute(args);
+var root = new RootCommand("Forecast: will Xiaoshan meet its science-and-technology targets? Monte Carlo on Microsoft Orleans.")
+{
+    RunCommand.Create(), CompareCommand.Create(), CalibrateCommand.Create(), RunsCommand.Create(),
+};
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"forecast: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Try 'forecast --help'.");
+    return ExitCodes.BadInput;
+}
+
+return await parse.InvokeAsync();

@@ -37,7 +37,7 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         Processes.Ok(wait, "runs wait");
 
         var status = await client.Grains().GetGrain<ICoordinatorGrain>(id).Status();
-        Assert.Equal("done", status.State);
+        Assert.Equal(Forecast.Engines.RunState.Done, status.State);
         Assert.Equal(3, status.Shards); // one shard per active silo
         var shardSilos = new List<string>();
         for (var k = 0; k < status.Shards; k++)
@@ -125,7 +125,7 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
             var coordinator = client.Grains().GetGrain<ICoordinatorGrain>(id);
             var status = await coordinator.Status();
             var checkpoints = await coordinator.Checkpoints();
-            Assert.Equal("done", status.State);
+            Assert.Equal(Forecast.Engines.RunState.Done, status.State);
             Assert.True(status.Resumes >= 1, $"the run was not resumed (status {status})");
 
             // Every batch was checkpointed exactly once, in order: nothing was recomputed after being saved.
