@@ -83,8 +83,16 @@ public static class SharedOptions
         Description = "agents return their own partials to their shard instead of adding into their silo's pool (Orleans engine only)",
     };
 
-    /// <summary>The options that choose an engine.</summary>
-    public static Option[] EngineSelection => [Engine, Connect, ClusterId, Shards, NoSiloAggregation];
+    /// <summary>Adds the options that choose an engine (--engine, --connect, --cluster-id, --shards, --no-silo-aggregation).</summary>
+    public static Command WithEngineOptions(this Command command)
+    {
+        foreach (var option in new Option[] { Engine, Connect, ClusterId, Shards, NoSiloAggregation })
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
 
     /// <summary>The seeds folder: --seeds, else FORECAST_SEEDS, ./seeds or a seeds/ above the program.</summary>
     public static string SeedsDir(ParseResult parse) => parse.GetValue(Seeds) ?? ModelInputs.LocateSeeds();

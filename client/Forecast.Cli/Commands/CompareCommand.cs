@@ -21,10 +21,7 @@ public static class CompareCommand
         {
             BaseFile, OtherFile, Trials, Seed, Out, Batch, Seeds,
         };
-        foreach (var option in EngineSelection)
-        {
-            command.Options.Add(option);
-        }
+        command.WithEngineOptions();
 
         command.SetAction((parse, cancel) => ExitCodes.Guarded(async () =>
         {

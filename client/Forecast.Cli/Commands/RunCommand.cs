@@ -24,10 +24,7 @@ public static class RunCommand
         {
             Trials, Precision, MaxTrials, Seed, Scenario, Out, Batch, Seeds, Detach,
         };
-        foreach (var option in EngineSelection)
-        {
-            command.Options.Add(option);
-        }
+        command.WithEngineOptions();
 
         command.SetAction((parse, cancel) => ExitCodes.Guarded(async () =>
         {
