@@ -40,7 +40,7 @@ public static class ExitCodes
             Console.Error.WriteLine("forecast: cancelled");
             return Failed;
         }
-        catch (RunFailedException e)
+        catch (Exception e) when (e is RunFailedException or EngineLostException)
         {
             Console.Error.WriteLine($"forecast: {e.Message}");
             return Failed;

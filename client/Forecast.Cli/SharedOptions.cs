@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Forecast.Grains;
 using Forecast.Hosting;
 using Forecast.Inputs;
 using Forecast.Reports;
 using Forecast.Running;
+using Forecast.Simulation;
 
 namespace Forecast.Cli;
 
@@ -97,16 +97,29 @@ public static class SharedOptions
     /// <summary>The seeds folder: --seeds, else FORECAST_SEEDS, ./seeds or a seeds/ above the program.</summary>
     public static string SeedsDir(ParseResult parse) => parse.GetValue(Seeds) ?? ModelInputs.LocateSeeds();
 
+    /// <summary>The input files of a scenario, read and checked (every file, field and range) before anything starts; and its name.</summary>
+    public static (ModelInputs Inputs, string Scenario) CheckedInputs(ParseResult parse, string? scenarioFile)
+    {
+        var inputs = ModelInputs.Read(SeedsDir(parse), scenarioFile);
+        return (inputs, SimulationModel.Build(inputs).Parameters.ScenarioName);
+    }
+
     /// <summary>The run plan of --seed, --batch and --trials, or --precision with --max-trials; checked, naming the option at fault.</summary>
     public static RunPlan Plan(ParseResult parse, bool allowPrecision = true)
     {
         var precision = allowPrecision ? parse.GetValue(Precision) : null;
+        var maxTrials = allowPrecision ? parse.GetValue(MaxTrials) : 1;
+        if (maxTrials is < 1 or > RunPlan.MaxTrials)
+        {
+            throw new InputException("command line", "--max-trials", null, $"{maxTrials} is not allowed; use 1..{RunPlan.MaxTrials}");
+        }
+
         if (precision is not null && parse.GetResult(Trials) is { Implicit: false })
         {
             Console.Error.WriteLine("forecast: --trials is ignored with --precision (the run stops on precision or at --max-trials)");
         }
 
-        var trials = precision is null ? parse.GetValue(Trials) : parse.GetValue(MaxTrials);
+        var trials = precision is null ? parse.GetValue(Trials) : maxTrials;
         try
         {
             return new RunPlan(parse.GetValue(Seed), trials, parse.GetValue(Batch), precision).Validated();
@@ -140,7 +153,7 @@ public static class SharedOptions
         }
 
         return new EngineOptions(kind, kind == EngineKind.Local ? null : parse.GetValue(Connect), parse.GetValue(ClusterId)!,
-            new Placement(shards, SiloAggregation: !parse.GetValue(NoSiloAggregation)));
+            shards, SiloAggregation: !parse.GetValue(NoSiloAggregation));
     }
 
     /// <summary>A cluster the `runs` commands need: --connect is required.</summary>

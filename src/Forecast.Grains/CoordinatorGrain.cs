@@ -12,7 +12,13 @@ namespace Forecast.Grains;
 public sealed class CoordinatorState
 {
     [Id(0)] public RunSpec? Spec { get; set; }
-    [Id(1)] public RunState State { get; set; }
+    [Id(1)] public int StateNumber { get; set; } // RunState by number (append-only), checked on reading
+
+    public RunState State
+    {
+        get => RunStatusConverter.State(StateNumber);
+        set => StateNumber = (int)value;
+    }
     [Id(2)] public List<CheckpointInfo> Checkpoints { get; set; } = [];
     [Id(3)] public string? Error { get; set; }
     [Id(4)] public DateTime SubmittedUtc { get; set; }
@@ -20,6 +26,8 @@ public sealed class CoordinatorState
     [Id(6)] public string Scenario { get; set; } = "";
     [Id(7)] public int Activations { get; set; }
     [Id(8)] public int ResumedAtTrial { get; set; } = -1;
+    [Id(9)] public int StoppedBy { get; set; } // a StopReason by number, once done
+    [Id(10)] public double? WidestHalfWidth { get; set; }
 }
 
 /// <summary>
@@ -32,11 +40,8 @@ public sealed class CoordinatorState
 public sealed class CoordinatorGrain(
     ModelCache models,
     ILogger<CoordinatorGrain> logger,
-    [PersistentState("run", SiloBuilderExtensions.Storage)] IPersistentState<CoordinatorState> state) : Grain, ICoordinatorGrain
+    [PersistentState("run-v2", SiloBuilderExtensions.Storage)] IPersistentState<CoordinatorState> state) : Grain, ICoordinatorGrain
 {
-    /// <summary>Attempts at writing state before the run is declared failed.</summary>
-    public const int MaxAttempts = ShardBatchRunner.MaxAttempts;
-
     private RunStatus _status = new(Guid.Empty, RunState.Idle, 0, 0, null);
     private bool _running;
     private TrialTable? _table; // the finished run's table, once this activation holds it
@@ -103,7 +108,7 @@ public sealed class CoordinatorGrain(
 
         var model = models.Get(S.Spec);
         _table ??= TrialTable.Concatenate(model.FirstYear, model.Years, await CheckpointedBatches(model));
-        return new RunOutcome(_table.FirstYear, _table.Years, _table.Trials, ImmutableArray.Create(_table.Values));
+        return new RunOutcome(_table.FirstYear, _table.Years, _table.Trials, ImmutableArray.Create(_table.Values), S.StoppedBy, S.WidestHalfWidth);
     }
 
     private static double Fraction(RunPlan plan, int done) => plan.Adaptive ? 0 : Math.Min(1, done / (double)plan.Trials);
@@ -150,13 +155,15 @@ public sealed class CoordinatorGrain(
             };
             var driver = new RunDriver(model, spec.Plan, new ShardBatchRunner(GrainFactory, spec, model, S.Activations, logger))
             {
-                BatchFinished = (first, batch) => Checkpoint(spec, first, batch),
+                BatchFinished = (first, batch, _) => Checkpoint(spec, first, batch),
             };
             var result = await driver.Run(finished, new InlineProgress<RunProgress>(p => _status = _status with
             {
                 TrialsDone = p.TrialsDone, Fraction = Math.Min(1, p.Fraction), WidestHalfWidth = p.WidestHalfWidth,
             }));
             _table = result.Table;
+            S.StoppedBy = (int)result.StoppedBy;
+            S.WidestHalfWidth = result.WidestHalfWidth;
             S.State = RunState.Done;
             S.FinishedUtc = DateTime.UtcNow;
             await WriteWithRetry();
@@ -213,22 +220,8 @@ public sealed class CoordinatorGrain(
 
     private Task WriteWithRetry() => Retry(() => state.WriteStateAsync(), "writing the run's state");
 
-    private async Task Retry(Func<Task> write, string what)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await write();
-                return;
-            }
-            catch (Exception e) when (attempt < MaxAttempts)
-            {
-                logger.LogWarning("run {RunId}: {What} failed (attempt {Attempt}): {Error}", S.Spec?.RunId, what, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)));
-            }
-        }
-    }
+    private Task Retry(Func<Task> write, string what) => Backoff.Retry(write, _ => true, (attempt, e) =>
+        logger.LogWarning("run {RunId}: {What} failed (attempt {Attempt}): {Error}", S.Spec?.RunId, what, attempt, e.Message));
 
     /// <summary>Records the run in the catalogue; a catalogue failure does not fail the run.</summary>
     private async Task Catalogue()

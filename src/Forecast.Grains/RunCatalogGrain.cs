@@ -4,7 +4,7 @@ using Orleans.Runtime;
 
 namespace Forecast.Grains;
 
-[GenerateSerializer, Alias("forecast.run-catalog-state")]
+[GenerateSerializer, Alias("forecast.run-catalog-state.v2")]
 public sealed class RunCatalogState
 {
     [Id(0)] public List<RunRecord> Runs { get; set; } = [];
@@ -12,7 +12,7 @@ public sealed class RunCatalogState
 
 /// <summary>The catalogue of every run submitted to the cluster, one record per run, persisted.</summary>
 public sealed class RunCatalogGrain(
-    [PersistentState("catalog", SiloBuilderExtensions.Storage)] IPersistentState<RunCatalogState> state) : Grain, IRunCatalogGrain
+    [PersistentState("catalog-v2", SiloBuilderExtensions.Storage)] IPersistentState<RunCatalogState> state) : Grain, IRunCatalogGrain
 {
     public async Task Put(RunRecord record)
     {

@@ -14,30 +14,18 @@ namespace Forecast.Grains;
 /// </summary>
 internal sealed class ShardBatchRunner(IGrainFactory grains, RunSpec spec, SimulationModel model, int activation, ILogger logger) : IBatchRunner
 {
-    /// <summary>Attempts per batch before the run is declared failed.</summary>
-    public const int MaxAttempts = 20;
-
     private int _failures; // failed attempts so far: with the activation, the placement epoch
 
     /// <summary>One batch at a time: each is already spread over every silo.</summary>
     public int ConcurrentBatches => 1;
 
-    public async Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>The batch, retried from its first year in a new placement epoch after a failure (up to <see cref="Backoff.MaxAttempts"/>).</summary>
+    public Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation) =>
+        Backoff.Retry(() => RunOnce(batch, progress, cancellation), e => e is not ArgumentException, (attempt, e) =>
         {
-            try
-            {
-                return await RunOnce(batch, progress, cancellation);
-            }
-            catch (Exception e) when (attempt < MaxAttempts && e is not ArgumentException && !cancellation.IsCancellationRequested)
-            {
-                logger.LogWarning("run {RunId}: batch at trial {First} failed (attempt {Attempt}): {Error}; retrying", spec.RunId, batch.FirstTrial, attempt, e.Message);
-                _failures++;
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), cancellation);
-            }
-        }
-    }
+            logger.LogWarning("run {RunId}: batch at trial {First} failed (attempt {Attempt}): {Error}; retrying", spec.RunId, batch.FirstTrial, attempt, e.Message);
+            _failures++;
+        }, cancellation);
 
     private async Task<TrialTable> RunOnce(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation)
     {

@@ -36,7 +36,7 @@ public sealed class ModelCache(TimeProvider clock)
             {
                 if (clock.GetElapsedTime(Volatile.Read(ref e.LastUsed), now) > IdleLimit)
                 {
-                    _models.TryRemove(id, out _);
+                    _models.TryRemove(new KeyValuePair<Guid, Entry>(id, e)); // only this entry, not one added since
                 }
             }
         }

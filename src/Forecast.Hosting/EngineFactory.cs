@@ -15,13 +15,16 @@ public enum EngineKind
 
 /// <summary>
 /// Which engine to open. <see cref="Connect"/>: null starts an embedded silo; "redis://[:PASSWORD@]HOST:PORT"
-/// joins the cluster whose membership lives there; "HOST:PORT" is one silo's gateway.
+/// joins the cluster whose membership lives there; "HOST:PORT" is one silo's gateway. On Orleans,
+/// <see cref="Shards"/> splits the agents (0: one shard per active silo) and <see cref="SiloAggregation"/>
+/// has agents add into their silo's pool (else each returns its own partial).
 /// </summary>
 public sealed record EngineOptions(
     EngineKind Kind = EngineKind.Orleans,
     string? Connect = null,
     string ClusterId = "forecast",
-    Placement? Placement = null);
+    int Shards = 0,
+    bool SiloAggregation = true);
 
 /// <summary>An engine that cannot be opened where it was asked for: <see cref="Where"/> (shown without any password) and why.</summary>
 public sealed class EngineUnavailableException(string where, string problem) : Exception($"{where}: {problem}")
@@ -38,12 +41,12 @@ public static class EngineFactory
 
     public static async Task<IForecastEngine> Open(EngineOptions options, CancellationToken cancellation)
     {
-        var placement = options.Placement ?? new Placement();
-        if (placement.Shards is < 0 or > MaxShards)
+        if (options.Shards is < 0 or > MaxShards)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), placement.Shards, $"shards must be in 0..{MaxShards} (0: one per active silo)");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Shards, $"shards must be in 0..{MaxShards} (0: one per active silo)");
         }
 
+        var placement = new Placement(options.Shards, options.SiloAggregation);
         if (options.Kind == EngineKind.Local)
         {
             return new LocalEngine();

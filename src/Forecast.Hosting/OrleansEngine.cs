@@ -18,19 +18,27 @@ namespace Forecast.Hosting;
 /// </summary>
 public sealed class OrleansEngine : IForecastEngine, IRunStore
 {
-    private readonly IHost _host;
+    private readonly IHost? _host;
     private readonly IClusterClient _client;
     private readonly Placement _placement;
     private readonly bool _embedded;
 
-    private OrleansEngine(IHost host, string name, Placement placement, bool embedded)
+    private OrleansEngine(IHost? host, IClusterClient client, string name, Placement placement, bool embedded)
     {
         _host = host;
-        _client = host.Services.GetRequiredService<IClusterClient>();
+        _client = client;
         Name = name;
         _placement = placement;
         _embedded = embedded;
     }
+
+    private OrleansEngine(IHost host, string name, Placement placement, bool embedded)
+        : this(host, host.Services.GetRequiredService<IClusterClient>(), name, placement, embedded)
+    {
+    }
+
+    /// <summary>An engine over a client someone else hosts and stops (tests on an in-process cluster).</summary>
+    internal static OrleansEngine Over(IClusterClient client, string name, Placement placement) => new(null, client, name, placement, embedded: false);
 
     /// <summary>How long a follower rides out a cluster that does not answer (a silo dying makes calls fail until the cluster notices).</summary>
     public static TimeSpan LostClusterAfter { get; } = TimeSpan.FromMinutes(3);
@@ -73,7 +81,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            throw new EngineUnavailableException("redis://", e.Message);
+            throw new EngineUnavailableException("command line", e.Message);
         }
 
         // Shown without the password.
@@ -172,10 +180,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         var outcome = await Retry(() => coordinator.Outcome(), runId, cancellation) ?? throw new InvalidOperationException($"run {runId} has no outcome");
         var table = new TrialTable(outcome.FirstYear, outcome.Years, outcome.Trials);
         outcome.Values.CopyTo(table.Values);
-        var model = SimulationModel.Build(spec.Inputs);
-        var (reason, widest) = AdaptiveStopping.Stop(model, spec.Plan, table);
-        progress?.Report(new RunProgress(table.Trials, 1, widest));
-        return new CompletedRun(runId, spec.Request, model, new RunTable(table, reason, widest),
+        progress?.Report(new RunProgress(table.Trials, 1, outcome.WidestHalfWidth));
+        return new CompletedRun(runId, spec.Request, SimulationModel.Build(spec.Inputs), new RunTable(table, (StopReason)outcome.StoppedBy, outcome.WidestHalfWidth),
             new RunExecution(Name, status.Shards, spec.Placement.SiloAggregation));
     }
 
@@ -197,14 +203,19 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new EngineUnavailableException(runId == Guid.Empty ? "cluster" : $"run {runId:D}",
-                    $"the cluster did not answer for {LostClusterAfter.TotalSeconds:F0} s ({e.Message})");
+                throw new EngineLostException(
+                    $"{(runId == Guid.Empty ? "the cluster" : $"run {runId:D}")}: the cluster did not answer for {LostClusterAfter.TotalSeconds:F0} s ({e.Message})", e);
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_host is null)
+        {
+            return;
+        }
+
         // The embedded silo's grains hold nothing worth handing over once the results are written, so it
         // stops at once (a cancelled stop skips deactivating every agent grain); a client of a cluster
         // leaves gracefully.

@@ -73,7 +73,7 @@ public static class ConsoleProgress
 
     private static string Line(string title, bool adaptive, StudyProgress p)
     {
-        var line = p.Runs > 1 ? $"{title}: {p.Label} ({p.Run + 1}/{p.Runs})" : $"{p.Label}: {title}";
+        var line = p.Runs > 1 ? $"{title}: {p.Label} ({p.Run + 1}/{p.Runs})" : title;
         if (!adaptive)
         {
             return line;

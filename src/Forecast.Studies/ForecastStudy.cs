@@ -15,11 +15,8 @@ public static class ForecastStudy
 
     /// <summary>Waits for a submitted run (perhaps submitted by another process) and finalises it.</summary>
     public static async Task<ForecastOutcome> Wait(IForecastEngine engine, Guid runId, IProgress<StudyProgress>? progress,
-        CancellationToken cancellation)
-    {
-        var label = (await engine.Runs.Find(runId, cancellation))?.Record?.Scenario ?? runId.ToString("D");
-        return Finalise(await engine.Runs.Wait(runId, StudyProgress.Of(progress, label, 0, 1), cancellation));
-    }
+        CancellationToken cancellation) =>
+        Finalise(await engine.Runs.Wait(runId, StudyProgress.Of(progress, runId.ToString("D"), 0, 1), cancellation));
 
     public static ForecastOutcome Finalise(CompletedRun run) =>
         new(run, Finaliser.Summarise(run.Model, run.Result.Table, run.Request.Plan.Seed));

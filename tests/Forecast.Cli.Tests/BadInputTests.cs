@@ -19,7 +19,7 @@ public sealed class BadInputTests
             Assert.Contains(m, r.Stderr);
         }
 
-        Assert.False(File.Exists(Path.Combine(outDir, "forecast.json")), "nothing may be written on bad input");
+        Assert.False(Directory.Exists(outDir), "nothing may be written on bad input, not even the output folder");
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class ForecastStudyTests
         }
 
         Assert.Equal(Forecast.Model.Indicators.Count * model.Years, outcome.Forecast.Indicators.Count);
-        Assert.All(reports, r => Assert.Equal(("baseline", 0, 1), (r.Label, r.Run, r.Runs)));
+        Assert.All(reports, r => Assert.Equal((0, 1), (r.Run, r.Runs)));
         Assert.Equal(1.0, reports[^1].Fraction);
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Forecast.Hosting;
-using Forecast.Inputs;
 using Forecast.Reports;
 using Forecast.Studies;
 using static Forecast.Cli.SharedOptions;
@@ -27,9 +26,8 @@ public static class CompareCommand
         {
             var plan = Plan(parse, allowPrecision: false);
             var engineChoice = EngineChoice(parse);
-            var seeds = SeedsDir(parse);
-            var baseline = ModelInputs.Read(seeds, parse.GetValue(BaseFile));
-            var other = ModelInputs.Read(seeds, parse.GetValue(OtherFile));
+            var (baseline, _) = CheckedInputs(parse, parse.GetValue(BaseFile));
+            var (other, _) = CheckedInputs(parse, parse.GetValue(OtherFile));
             var outDir = WritableOut(parse);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory.Open(engineChoice, cancel);

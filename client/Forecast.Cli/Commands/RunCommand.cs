@@ -30,7 +30,7 @@ public static class RunCommand
         {
             var plan = Plan(parse);
             var engineChoice = EngineChoice(parse);
-            var request = new RunRequest(ModelInputs.Read(SeedsDir(parse), parse.GetValue(Scenario)), plan);
+            var (inputs, scenario) = CheckedInputs(parse, parse.GetValue(Scenario));
             var detach = parse.GetValue(Detach);
             if (detach && engineChoice.Connect is null)
             {
@@ -40,13 +40,9 @@ public static class RunCommand
             var outDir = detach ? null : WritableOut(parse);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory.Open(engineChoice, cancel);
+            var request = new RunRequest(inputs, plan);
             if (detach)
             {
-                if (!engine.Runs.Durable)
-                {
-                    throw new InputException("command line", "--detach", null, $"{engine.Name} keeps no run past this process");
-                }
-
                 Console.WriteLine((await engine.Runs.Submit(request, cancel)).ToString("D"));
                 return ExitCodes.Ok;
             }
@@ -54,7 +50,7 @@ public static class RunCommand
             var shape = plan.Precision is { } p
                 ? string.Create(CultureInfo.InvariantCulture, $"trials until every 95% half-width <= {p:0.####} (at most {plan.Trials:N0})")
                 : string.Create(CultureInfo.InvariantCulture, $"{plan.Trials:N0} trials");
-            var outcome = await ConsoleProgress.Show($"{shape} on {engine.Name}", plan.Adaptive,
+            var outcome = await ConsoleProgress.Show($"{scenario}: {shape} on {engine.Name}", plan.Adaptive,
                 progress => ForecastStudy.Run(engine, request, progress, cancel));
             ForecastOutput.Write(outDir!, outcome, clock);
             return ExitCodes.Ok;

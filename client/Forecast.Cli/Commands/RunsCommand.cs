@@ -56,8 +56,9 @@ public static class RunsCommand
             var outDir = WritableOut(parse);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory.Open(ClusterChoice(parse), cancel);
-            var adaptive = (await engine.Runs.Find(runId, cancel))?.Record?.Adaptive ?? false;
-            var outcome = await ConsoleProgress.Show($"run {runId:D} on {engine.Name}", adaptive, progress => ForecastStudy.Wait(engine, runId, progress, cancel));
+            var record = (await engine.Runs.Find(runId, cancel) ?? throw new Engines.UnknownRunException(runId)).Record;
+            var title = $"{record?.Scenario ?? "run"}: run {runId:D} on {engine.Name}";
+            var outcome = await ConsoleProgress.Show(title, record?.Adaptive ?? false, progress => ForecastStudy.Wait(engine, runId, progress, cancel));
             ForecastOutput.Write(outDir, outcome, clock);
             return ExitCodes.Ok;
         }));

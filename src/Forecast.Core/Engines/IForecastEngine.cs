@@ -41,19 +41,14 @@ public interface IRunStore
     Task<CompletedRun> Wait(Guid runId, IProgress<RunProgress>? progress, CancellationToken cancellation);
 }
 
-public static class ForecastEngineExtensions
-{
-    /// <summary>Submits a run and waits for it.</summary>
-    public static async Task<CompletedRun> Run(this IForecastEngine engine, RunRequest request, IProgress<RunProgress>? progress,
-        CancellationToken cancellation) =>
-        await engine.Runs.Wait(await engine.Runs.Submit(request, cancellation), progress, cancellation);
-}
-
 /// <summary>A run id no run in the store has.</summary>
 public sealed class UnknownRunException(Guid runId) : Exception($"no run {runId:D} here")
 {
     public Guid RunId { get; } = runId;
 }
+
+/// <summary>An engine that stopped answering while a run was followed (a lost cluster): a failure, not bad input.</summary>
+public sealed class EngineLostException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>A run that ended without results: its error as the engine reported it.</summary>
 public sealed class RunFailedException(Guid runId, string error) : Exception($"run {runId:D} failed: {error}")

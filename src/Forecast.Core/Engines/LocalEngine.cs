@@ -7,32 +7,34 @@ namespace Forecast.Engines;
 /// <summary>
 /// The pure simulation in this process, no Orleans: every run goes through <see cref="RunDriver"/>
 /// with a <see cref="LocalBatchRunner"/>, in the background, and is kept in memory until the engine
-/// is disposed (which cancels whatever still runs).
+/// is disposed (which cancels whatever still runs). Runs end with the process, so a run whose
+/// waiter gives up is cancelled: nobody else could collect it.
 /// </summary>
 public sealed class LocalEngine : IForecastEngine, IRunStore
 {
     private readonly ConcurrentDictionary<Guid, LocalRun> _runs = new();
     private readonly CancellationTokenSource _lifetime = new();
+    private int _disposed;
 
     public string Name => "local (no Orleans)";
+
+    public IRunStore Runs => this;
+
+    public bool Durable => false;
 
     /// <summary>The plan's run of the pure simulation, waited for on this thread (tests, benchmarks, tools).</summary>
     public static RunTable Simulate(SimulationModel model, RunPlan plan, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default) =>
         Task.Run(() => new RunDriver(model, plan, new LocalBatchRunner(model, plan.Seed)).Run(null, progress, cancellation), cancellation)
             .GetAwaiter().GetResult();
 
-    public IRunStore Runs => this;
-
-    public bool Durable => false;
-
     public Task<Guid> Submit(RunRequest request, CancellationToken cancellation)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var plan = request.Plan.Validated();
         var model = SimulationModel.Build(request.Inputs); // bad inputs throw here, before anything runs
-        var run = new LocalRun(Guid.NewGuid(), request, model, DateTime.UtcNow);
-        _runs[run.Id] = run;
         var driver = new RunDriver(model, plan, new LocalBatchRunner(model, plan.Seed));
-        run.Start(driver, _lifetime.Token);
+        var run = new LocalRun(Guid.NewGuid(), request, model, driver, _lifetime.Token); // started before anyone can see it
+        _runs[run.Id] = run;
         return Task.FromResult(run.Id);
     }
 
@@ -55,6 +57,11 @@ public sealed class LocalEngine : IForecastEngine, IRunStore
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _lifetime.CancelAsync();
         foreach (var run in _runs.Values)
         {
@@ -65,49 +72,61 @@ public sealed class LocalEngine : IForecastEngine, IRunStore
     }
 
     /// <summary>One run in memory: its task, its latest progress and whoever follows it.</summary>
-    private sealed class LocalRun(Guid id, RunRequest request, SimulationModel model, DateTime submittedUtc)
+    private sealed class LocalRun
     {
         private readonly List<IProgress<RunProgress>> _followers = [];
-        private Task<RunTable> _task = null!;
+        private readonly CancellationTokenSource _cancel;
+        private readonly DateTime _submittedUtc = DateTime.UtcNow;
+        private readonly Task<RunTable> _task;
         private RunProgress _latest;
         private DateTime? _finishedUtc;
 
-        public Guid Id => id;
-
-        public RunRequest Request => request;
-
-        public SimulationModel Model => model;
-
-        public void Start(RunDriver driver, CancellationToken lifetime)
+        public LocalRun(Guid id, RunRequest request, SimulationModel model, RunDriver driver, CancellationToken lifetime)
         {
-            var relay = new InlineProgress<RunProgress>(Report);
+            (Id, Request, Model) = (id, request, model);
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
+            var token = _cancel.Token;
             _task = Task.Run(async () =>
             {
                 try
                 {
-                    return await driver.Run(null, relay, lifetime);
+                    return await driver.Run(null, new InlineProgress<RunProgress>(Report), token);
                 }
                 finally
                 {
                     _finishedUtc = DateTime.UtcNow;
                 }
-            }, lifetime);
+            }, token);
         }
 
+        public Guid Id { get; }
+
+        public RunRequest Request { get; }
+
+        public SimulationModel Model { get; }
+
+        /// <summary>Waits for the run, replaying its latest progress first; giving up cancels the run.</summary>
         public async Task<RunTable> Follow(IProgress<RunProgress>? progress, CancellationToken cancellation)
         {
-            if (progress is not null)
+            RunProgress latest;
+            lock (_followers)
             {
-                lock (_followers)
+                latest = _latest;
+                if (progress is not null)
                 {
                     _followers.Add(progress);
-                    progress.Report(_latest);
                 }
             }
 
+            progress?.Report(latest);
             try
             {
                 return await _task.WaitAsync(cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                await _cancel.CancelAsync();
+                throw;
             }
             finally
             {
@@ -123,31 +142,55 @@ public sealed class LocalEngine : IForecastEngine, IRunStore
 
         public Task Ended() => _task.ContinueWith(_ => { }, TaskScheduler.Default);
 
-        public RunState State => _task.Status switch
+        public RunRecord Record()
+        {
+            var state = State();
+            return new RunRecord(Id, Model.Parameters.ScenarioName, Request.Plan.Seed,
+                state == RunState.Done ? _task.Result.Table.Trials : Request.Plan.Trials, state, _submittedUtc, _finishedUtc, Request.Plan.Adaptive);
+        }
+
+        public RunStatus Status()
+        {
+            var state = State();
+            RunProgress latest;
+            lock (_followers)
+            {
+                latest = _latest;
+            }
+
+            return new RunStatus(Id, state, state == RunState.Done ? 1 : latest.Fraction, latest.TrialsDone,
+                _task.Exception?.GetBaseException().Message ?? (state == RunState.Failed ? "cancelled" : null), latest.WidestHalfWidth);
+        }
+
+        private RunState State() => _task.Status switch
         {
             TaskStatus.RanToCompletion => RunState.Done,
             TaskStatus.Faulted or TaskStatus.Canceled => RunState.Failed,
             _ => RunState.Running,
         };
 
-        public RunRecord Record() => new(id, model.Parameters.ScenarioName, request.Plan.Seed,
-            State == RunState.Done ? _task.Result.Table.Trials : request.Plan.Trials, State, submittedUtc, _finishedUtc, request.Plan.Adaptive);
-
-        public RunStatus Status()
-        {
-            var latest = _latest;
-            return new RunStatus(id, State, State == RunState.Done ? 1 : latest.Fraction, latest.TrialsDone,
-                _task.Exception?.GetBaseException().Message, latest.WidestHalfWidth);
-        }
-
+        /// <summary>Keeps the latest report and passes it on outside the lock; a follower that throws is dropped, the run goes on.</summary>
         private void Report(RunProgress p)
         {
+            IProgress<RunProgress>[] followers;
             lock (_followers)
             {
                 _latest = p;
-                foreach (var follower in _followers)
+                followers = _followers.ToArray();
+            }
+
+            foreach (var follower in followers)
+            {
+                try
                 {
                     follower.Report(p);
+                }
+                catch (Exception)
+                {
+                    lock (_followers)
+                    {
+                        _followers.Remove(follower);
+                    }
                 }
             }
         }

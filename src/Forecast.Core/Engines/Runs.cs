@@ -3,13 +3,14 @@ using Forecast.Simulation;
 
 namespace Forecast.Engines;
 
+/// <summary>Where a run is. Persisted by number on clusters: append new states, never renumber.</summary>
 public enum RunState
 {
     /// <summary>Not started (an unknown run id reads as idle on a cluster).</summary>
-    Idle,
-    Running,
-    Done,
-    Failed,
+    Idle = 0,
+    Running = 1,
+    Done = 2,
+    Failed = 3,
 }
 
 /// <summary>One run as a store lists it.</summary>

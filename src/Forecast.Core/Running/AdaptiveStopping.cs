@@ -49,30 +49,20 @@ public static class AdaptiveStopping
 
     /// <summary>
     /// A guess at the trials an adaptive run will take, for progress only: half-widths shrink about
-    /// as 1/sqrt(n), so n (w/p)^2, at least n and at most <paramref name="maxTrials"/>.
+    /// as 1/sqrt(n), so n (w/p)^2; before any trial, the worst case (a probability of one half),
+    /// z^2 / (4 p^2); at least n (and 1) and at most <paramref name="maxTrials"/>.
     /// </summary>
     public static int EstimateTrials(int n, double widest, double precision, int maxTrials)
     {
-        if (n <= 0 || widest <= precision)
+        if (n > 0 && widest <= precision)
         {
-            return Math.Max(n, 1);
+            return n;
         }
 
-        var ratio = widest / precision;
-        var estimate = n * ratio * ratio;
-        return (int)Math.Clamp(Math.Ceiling(estimate), n, Math.Max(n, maxTrials));
-    }
-
-    /// <summary>What ended a run of <paramref name="table"/>'s trials under <paramref name="plan"/>, with the widest half-width for an adaptive plan.</summary>
-    public static (StopReason Reason, double? WidestHalfWidth) Stop(SimulationModel model, RunPlan plan, TrialTable table)
-    {
-        if (plan.Precision is not { } precision)
-        {
-            return (StopReason.Trials, null);
-        }
-
-        var widest = WidestHalfWidth(model, table, table.Trials);
-        return (widest <= precision ? StopReason.Precision : StopReason.MaxTrials, widest);
+        var estimate = n <= 0
+            ? Intervals.Z95 * Intervals.Z95 / (4 * precision * precision)
+            : n * (widest / precision) * (widest / precision);
+        return (int)Math.Clamp(Math.Ceiling(estimate), Math.Max(n, 1), Math.Max(Math.Max(n, 1), maxTrials));
     }
 }
 
@@ -139,12 +129,5 @@ public sealed class PrecisionTally
 
             return widest;
         }
-    }
-
-    /// <summary>The stopping rule: every half-width at most <paramref name="precision"/>.</summary>
-    public bool IsPrecise(double precision)
-    {
-        AdaptiveStopping.Validate(precision);
-        return WidestHalfWidth <= precision;
     }
 }

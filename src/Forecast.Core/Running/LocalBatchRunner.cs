@@ -16,7 +16,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     public int ConcurrentBatches => Environment.ProcessorCount;
 
     public Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation) =>
-        Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, parallelAgents: batch.Alone).Table,
+        Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, parallelAgents: batch.ParallelAgents).Table,
             cancellation);
 
     /// <summary>

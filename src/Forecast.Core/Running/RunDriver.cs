@@ -2,8 +2,12 @@ using Forecast.Simulation;
 
 namespace Forecast.Running;
 
-/// <summary>Trials [<see cref="FirstTrial"/>, <see cref="FirstTrial"/> + <see cref="Trials"/>) of a run; <see cref="Alone"/> when no other batch runs beside it.</summary>
-public readonly record struct BatchSlice(int FirstTrial, int Trials, bool Alone);
+/// <summary>
+/// Trials [<see cref="FirstTrial"/>, <see cref="FirstTrial"/> + <see cref="Trials"/>) of a run.
+/// <see cref="ParallelAgents"/>: no other batch runs beside this one, so the runner may spread its
+/// agents over every core.
+/// </summary>
+public readonly record struct BatchSlice(int FirstTrial, int Trials, bool ParallelAgents);
 
 /// <summary>
 /// Runs batches of one run's trials through every year (the model and seed are the runner's).
@@ -47,8 +51,8 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
 {
     private readonly RunPlan _plan = plan.Validated();
 
-    /// <summary>Awaited once per batch this driver runs, in trial order, before the run goes on past it.</summary>
-    public Func<int, TrialTable, Task>? BatchFinished { get; init; }
+    /// <summary>Awaited once per batch this driver runs (first trial, its table), in trial order, before the run goes on past it.</summary>
+    public Func<int, TrialTable, CancellationToken, Task>? BatchFinished { get; init; }
 
     /// <summary>Runs the plan after <paramref name="finished"/>: batches of the same plan already done, from trial 0 on.</summary>
     public async Task<RunTable> Run(IReadOnlyList<TrialTable>? finished = null, IProgress<RunProgress>? progress = null,
@@ -60,12 +64,11 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
             throw new ArgumentException($"{done} trials already finished, more than the plan's {_plan.Trials}", nameof(finished));
         }
 
-        var table = _plan.Adaptive
+        var result = _plan.Adaptive
             ? await RunAdaptive(finished ?? [], done, progress, cancellation)
-            : await RunFixed(finished ?? [], done, progress, cancellation);
-        var (reason, widest) = AdaptiveStopping.Stop(model, _plan, table);
-        progress?.Report(new RunProgress(table.Trials, 1.0, widest));
-        return new RunTable(table, reason, widest);
+            : new RunTable(await RunFixed(finished ?? [], done, progress, cancellation), StopReason.Trials, null);
+        progress?.Report(new RunProgress(result.Table.Trials, 1.0, result.WidestHalfWidth));
+        return result;
     }
 
     /// <summary>Every planned trial: up to the runner's <see cref="IBatchRunner.ConcurrentBatches"/> batches at once, each copied into place as it ends.</summary>
@@ -83,7 +86,7 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
         var slices = new List<BatchSlice>();
         for (var f = done; f < total; f += _plan.BatchSize)
         {
-            slices.Add(new BatchSlice(f, Math.Min(_plan.BatchSize, total - f), Alone: false));
+            slices.Add(new BatchSlice(f, Math.Min(_plan.BatchSize, total - f), ParallelAgents: false));
         }
 
         var concurrency = Math.Clamp(runner.ConcurrentBatches, 1, Math.Max(1, slices.Count));
@@ -100,7 +103,8 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
                 while (running.Count < concurrency && next < slices.Count)
                 {
                     var i = next++;
-                    running.Add(runner.Run(slices[i] with { Alone = concurrency == 1 }, tracker.For(i), stop.Token), i);
+                    var alone = concurrency == 1 || (i == slices.Count - 1 && running.Count == 0);
+                    running.Add(runner.Run(slices[i] with { ParallelAgents = alone }, tracker.For(i), stop.Token), i);
                 }
 
                 var task = await Task.WhenAny(running.Keys);
@@ -115,7 +119,7 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
                     ended[handed] = null;
                     if (BatchFinished is { } checkpoint)
                     {
-                        await checkpoint(slices[handed].FirstTrial, inOrder);
+                        await checkpoint(slices[handed].FirstTrial, inOrder, stop.Token);
                     }
                 }
             }
@@ -131,7 +135,7 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
     }
 
     /// <summary>One batch at a time until the stopping rule holds at a batch boundary or the cap is reached.</summary>
-    private async Task<TrialTable> RunAdaptive(IReadOnlyList<TrialTable> finished, int done, IProgress<RunProgress>? progress, CancellationToken cancellation)
+    private async Task<RunTable> RunAdaptive(IReadOnlyList<TrialTable> finished, int done, IProgress<RunProgress>? progress, CancellationToken cancellation)
     {
         var precision = _plan.Precision!.Value;
         var cap = _plan.Trials;
@@ -143,56 +147,54 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
         }
 
         var widest = done == 0 ? AdaptiveStopping.MaxPrecision : tally.WidestHalfWidth;
+        var shown = 0.0; // the fraction reported so far: estimates move, the bar does not go back
+        void Report(int trials, double fraction, double width)
+        {
+            shown = Math.Max(shown, Math.Min(fraction, 1));
+            progress?.Report(new RunProgress(trials, shown, width));
+        }
+
         while (done < cap && !(done > 0 && widest <= precision))
         {
             var (first, count, before) = (done, Math.Min(_plan.BatchSize, cap - done), widest);
             var total = Math.Max(AdaptiveStopping.EstimateTrials(first, widest, precision, cap), first + count);
-            var batch = await runner.Run(new BatchSlice(first, count, Alone: true),
-                new InlineProgress<double>(f => progress?.Report(new RunProgress(first, (first + (f * count)) / total, before))), cancellation);
+            var batch = await runner.Run(new BatchSlice(first, count, ParallelAgents: true),
+                new InlineProgress<double>(f => Report(first, (first + (f * count)) / total, before)), cancellation);
             batches.Add(batch);
             tally.Add(batch);
             done += count;
             widest = tally.WidestHalfWidth;
             if (BatchFinished is { } checkpoint)
             {
-                await checkpoint(first, batch);
+                await checkpoint(first, batch, cancellation);
             }
 
-            progress?.Report(new RunProgress(done, (double)done / AdaptiveStopping.EstimateTrials(done, widest, precision, cap), widest));
+            Report(done, (double)done / AdaptiveStopping.EstimateTrials(done, widest, precision, cap), widest);
         }
 
-        return TrialTable.Concatenate(model.FirstYear, model.Years, batches);
+        return new RunTable(TrialTable.Concatenate(model.FirstYear, model.Years, batches),
+            widest <= precision ? StopReason.Precision : StopReason.MaxTrials, widest);
     }
 
-    /// <summary>The fraction of a fixed run done: every batch's trials weighted by its own fraction, reported only when it grows.</summary>
+    /// <summary>The fraction of a fixed run done: every batch's trials weighted by its own fraction, reported when it or the trials done grow.</summary>
     private sealed class FixedProgress(List<BatchSlice> slices, int resumed, int total, IProgress<RunProgress>? progress)
     {
         private readonly double[] _fractions = new double[slices.Count];
         private readonly int _resumed = resumed;
         private double _reported = -1;
+        private int _reportedTrials = -1;
         private int _trialsDone = resumed;
 
-        public IProgress<double> For(int index) => new InlineProgress<double>(f => Report(index, f));
+        public IProgress<double> For(int index) => new InlineProgress<double>(f => Report(index, f, 0));
 
-        public void Finished(int index)
+        public void Finished(int index) => Report(index, 1.0, slices[index].Trials);
+
+        private void Report(int index, double fraction, int finishedTrials)
         {
+            RunProgress? next = null;
             lock (_fractions)
             {
-                _trialsDone += slices[index].Trials;
-            }
-
-            Report(index, 1.0);
-        }
-
-        private void Report(int index, double fraction)
-        {
-            if (progress is null)
-            {
-                return;
-            }
-
-            lock (_fractions)
-            {
+                _trialsDone += finishedTrials;
                 _fractions[index] = Math.Max(_fractions[index], fraction);
                 var sum = (double)_resumed;
                 for (var i = 0; i < _fractions.Length; i++)
@@ -200,11 +202,17 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
                     sum += _fractions[i] * slices[i].Trials;
                 }
 
-                if (sum / total > _reported)
+                if (sum / total > _reported || _trialsDone > _reportedTrials)
                 {
-                    _reported = sum / total;
-                    progress.Report(new RunProgress(_trialsDone, _reported, null));
+                    _reported = Math.Max(_reported, sum / total);
+                    _reportedTrials = _trialsDone;
+                    next = new RunProgress(_trialsDone, _reported, null);
                 }
+            }
+
+            if (next is { } p)
+            {
+                progress?.Report(p); // outside the lock: a slow follower holds up no batch
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed record Placement(
     [property: Id(1)] bool SiloAggregation = true);
 
 /// <summary>A run as submitted to a cluster: its id, the input texts, the plan and the placement.</summary>
-[GenerateSerializer, Immutable, Alias("forecast.run-spec")]
+[GenerateSerializer, Immutable, Alias("forecast.run-spec.v2")]
 public sealed record RunSpec(
     [property: Id(0)] Guid RunId,
     [property: Id(1)] ModelInputs Inputs,
@@ -24,13 +24,15 @@ public sealed record RunSpec(
     public RunRequest Request => new(Inputs, Plan);
 }
 
-/// <summary>The per-trial indicator table of a finished run (the client finalises it).</summary>
-[GenerateSerializer, Immutable, Alias("forecast.run-outcome")]
+/// <summary>The per-trial indicator table of a finished run (the client finalises it) and what stopped it (a <see cref="StopReason"/> by number).</summary>
+[GenerateSerializer, Immutable, Alias("forecast.run-outcome.v2")]
 public sealed record RunOutcome(
     [property: Id(0)] int FirstYear,
     [property: Id(1)] int Years,
     [property: Id(2)] int Trials,
-    [property: Id(3)] ImmutableArray<double> Values);
+    [property: Id(3)] ImmutableArray<double> Values,
+    [property: Id(4)] int StoppedBy,
+    [property: Id(5)] double? WidestHalfWidth);
 
 /// <summary>Runs one forecast (key: its run id): the run loop over shards, checkpoints, resume.</summary>
 [Alias("forecast.coordinator")]

@@ -8,7 +8,8 @@ namespace Forecast.Grains;
 
 // Forecast.Core knows nothing of Orleans; these surrogates teach Orleans to serialise its types
 // when a call crosses silos or state is persisted. Within a silo, Immutable<T> passes the reference.
-// Enums travel as their numbers.
+// Enums travel as their numbers, checked on the way in. Types whose layout changed with the shared
+// run loop carry a ".v2" alias, so state or messages of the earlier layout are refused, never mis-read.
 
 [GenerateSerializer, Alias("forecast.year-context")]
 public struct YearContextSurrogate
@@ -87,7 +88,7 @@ public sealed class ModelInputsConverter : IConverter<ModelInputs, ModelInputsSu
     };
 }
 
-[GenerateSerializer, Alias("forecast.run-plan")]
+[GenerateSerializer, Alias("forecast.run-plan.v2")]
 public struct RunPlanSurrogate
 {
     [Id(0)] public ulong Seed;
@@ -104,7 +105,7 @@ public sealed class RunPlanConverter : IConverter<RunPlan, RunPlanSurrogate>
     public RunPlanSurrogate ConvertToSurrogate(in RunPlan v) => new() { Seed = v.Seed, Trials = v.Trials, BatchSize = v.BatchSize, Precision = v.Precision };
 }
 
-[GenerateSerializer, Alias("forecast.run-status")]
+[GenerateSerializer, Alias("forecast.run-status.v2")]
 public struct RunStatusSurrogate
 {
     [Id(0)] public Guid RunId;
@@ -123,7 +124,11 @@ public struct RunStatusSurrogate
 public sealed class RunStatusConverter : IConverter<RunStatus, RunStatusSurrogate>
 {
     public RunStatus ConvertFromSurrogate(in RunStatusSurrogate s) =>
-        new(s.RunId, (RunState)s.State, s.Fraction, s.TrialsDone, s.Error, s.WidestHalfWidth, s.Shards, s.Batches, s.Resumes, s.ResumedAtTrial);
+        new(s.RunId, State(s.State), s.Fraction, s.TrialsDone, s.Error, s.WidestHalfWidth, s.Shards, s.Batches, s.Resumes, s.ResumedAtTrial);
+
+    /// <summary>A persisted state number back to a state; an unknown number is refused, not guessed.</summary>
+    internal static RunState State(int value) =>
+        Enum.IsDefined((RunState)value) ? (RunState)value : throw new InvalidDataException($"run state {value} is not one this version knows");
 
     public RunStatusSurrogate ConvertToSurrogate(in RunStatus v) => new()
     {
@@ -132,7 +137,7 @@ public sealed class RunStatusConverter : IConverter<RunStatus, RunStatusSurrogat
     };
 }
 
-[GenerateSerializer, Alias("forecast.run-record")]
+[GenerateSerializer, Alias("forecast.run-record.v2")]
 public struct RunRecordSurrogate
 {
     [Id(0)] public Guid RunId;
@@ -149,7 +154,7 @@ public struct RunRecordSurrogate
 public sealed class RunRecordConverter : IConverter<RunRecord, RunRecordSurrogate>
 {
     public RunRecord ConvertFromSurrogate(in RunRecordSurrogate s) =>
-        new(s.RunId, s.Scenario, s.Seed, s.Trials, (RunState)s.State, s.SubmittedUtc, s.FinishedUtc, s.Adaptive);
+        new(s.RunId, s.Scenario, s.Seed, s.Trials, RunStatusConverter.State(s.State), s.SubmittedUtc, s.FinishedUtc, s.Adaptive);
 
     public RunRecordSurrogate ConvertToSurrogate(in RunRecord v) => new()
     {
@@ -158,7 +163,7 @@ public sealed class RunRecordConverter : IConverter<RunRecord, RunRecordSurrogat
     };
 }
 
-[GenerateSerializer, Alias("forecast.checkpoint")]
+[GenerateSerializer, Alias("forecast.checkpoint.v2")]
 public struct CheckpointSurrogate
 {
     [Id(0)] public int FirstTrial;

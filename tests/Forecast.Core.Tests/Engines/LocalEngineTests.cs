@@ -60,4 +60,38 @@ public sealed class LocalEngineTests
         var details = await engine.Runs.Find(id, default);
         Assert.Equal(RunState.Failed, details!.Status.State);
     }
+
+    [Fact]
+    public async Task A_follower_arriving_after_the_end_hears_the_last_progress()
+    {
+        await using var engine = new LocalEngine();
+        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(2, 20)), default);
+        await engine.Runs.Wait(id, null, default);
+        var heard = new List<RunProgress>();
+
+        await engine.Runs.Wait(id, new InlineProgress<RunProgress>(heard.Add), default);
+
+        Assert.Equal(new RunProgress(20, 1.0, null), Assert.Single(heard));
+    }
+
+    [Fact]
+    public async Task Giving_up_the_wait_cancels_the_run_and_a_second_dispose_is_harmless()
+    {
+        var engine = new LocalEngine();
+        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 20_000)), default);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.Runs.Wait(id, null, giveUp.Token));
+        var status = (await engine.Runs.Find(id, default))!.Status;
+        for (var i = 0; i < 100 && status.State == RunState.Running; i++)
+        {
+            await Task.Delay(50);
+            status = (await engine.Runs.Find(id, default))!.Status;
+        }
+
+        Assert.Equal((RunState.Failed, "cancelled"), (status.State, status.Error));
+        await engine.DisposeAsync();
+        await engine.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 10)), default));
+    }
 }

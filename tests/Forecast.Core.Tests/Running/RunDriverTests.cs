@@ -89,7 +89,7 @@ public sealed class RunDriverTests
         var handed = new List<int>();
         var driver = new RunDriver(model, new RunPlan(1, 95, batchSize), runner)
         {
-            BatchFinished = (first, batch) =>
+            BatchFinished = (first, batch, _) =>
             {
                 handed.Add(first);
                 Assert.Equal(StampRunner.Stamp(first, model.FirstYear, 0), batch.Series((Indicator)0, model.FirstYear)[0]);
@@ -105,7 +105,7 @@ public sealed class RunDriverTests
         var firsts = Enumerable.Range(0, (95 + batchSize - 1) / batchSize).Select(b => b * batchSize).ToList();
         Assert.Equal(firsts, handed);
         Assert.Equal(firsts, runner.Ran.Select(b => b.FirstTrial).Order());
-        Assert.All(runner.Ran, b => Assert.Equal(concurrent == 1 || firsts.Count == 1, b.Alone));
+        Assert.All(runner.Ran.Where(b => b.FirstTrial != firsts[^1]), b => Assert.Equal(concurrent == 1, b.ParallelAgents));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class RunDriverTests
         Assert.True(whole.Table.Trials > 20, "the test needs a run of several batches");
 
         var runner = new LocalBatchRunner(model, plan.Seed);
-        var firstBatch = await runner.Run(new BatchSlice(0, 20, Alone: true), new InlineProgress<double>(_ => { }), default);
+        var firstBatch = await runner.Run(new BatchSlice(0, 20, ParallelAgents: true), new InlineProgress<double>(_ => { }), default);
         var resumed = await new RunDriver(model, plan, runner).Run([firstBatch]);
 
         Assert.Equal(whole.Table.Values, resumed.Table.Values);
@@ -146,7 +146,7 @@ public sealed class RunDriverTests
         var handed = new List<int>();
         var driver = new RunDriver(model, new RunPlan(1, 60, 10), runner)
         {
-            BatchFinished = (first, _) =>
+            BatchFinished = (first, _, _) =>
             {
                 handed.Add(first);
                 return Task.CompletedTask;
@@ -177,6 +177,72 @@ public sealed class RunDriverTests
         Assert.True(reports.Count > 5);
         Assert.All(reports.Zip(reports.Skip(1)), pair => Assert.True(pair.Second.Fraction >= pair.First.Fraction));
         Assert.Equal(new RunProgress(50, 1.0, null), reports[^1]);
+    }
+
+    [Fact]
+    public async Task Every_finished_batch_is_reported_with_its_trials()
+    {
+        var model = TestModels.Baseline;
+        var reports = new List<RunProgress>();
+        await new RunDriver(model, new RunPlan(1, 40, 10), new StampRunner(model, 1)).Run(null, new InlineProgress<RunProgress>(reports.Add));
+
+        Assert.Equal([0, 10, 20, 30, 40], reports.Select(r => r.TrialsDone).Distinct());
+        Assert.All(reports.Zip(reports.Skip(1)), pair => Assert.True(pair.Second.TrialsDone >= pair.First.TrialsDone));
+    }
+
+    [Fact]
+    public async Task Adaptive_progress_never_goes_back()
+    {
+        var model = TestModels.Baseline;
+        var reports = new List<RunProgress>();
+        var result = LocalEngine.Simulate(model, new RunPlan(9, 2_000, 20, 0.1), new InlineProgress<RunProgress>(reports.Add));
+
+        Assert.True(result.Table.Trials > 40, "the test needs several batches");
+        Assert.All(reports.Zip(reports.Skip(1)), pair => Assert.True(pair.Second.Fraction >= pair.First.Fraction, $"{pair.First} then {pair.Second}"));
+        Assert.True(reports.Where(r => r.TrialsDone == 0).Max(r => r.Fraction) < 1, "the first batch alone must not fill the bar");
+        Assert.Equal(1.0, reports[^1].Fraction);
+    }
+
+    [Fact]
+    public async Task An_adaptive_run_resumed_after_it_was_already_precise_steps_nothing()
+    {
+        var model = TestModels.Baseline;
+        var plan = new RunPlan(9, 2_000, 20, 0.1);
+        var whole = LocalEngine.Simulate(model, plan);
+        var runner = new StampRunner(model, 1);
+
+        var resumed = await new RunDriver(model, plan, runner).Run([whole.Table]);
+
+        Assert.Empty(runner.Ran);
+        Assert.Equal(whole.Table.Values, resumed.Table.Values);
+        Assert.Equal(StopReason.Precision, resumed.StoppedBy);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_cancels_its_batches_and_throws()
+    {
+        var model = TestModels.Baseline;
+        var runner = new StampRunner(model, concurrent: 3, failAt: -1); // every batch waits long enough to be cancelled
+        using var cancel = new CancellationTokenSource();
+        var run = new RunDriver(model, new RunPlan(1, 60, 10), runner).Run(null, null, cancel.Token);
+        await Task.Delay(50);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(runner.Ran.Count, runner.Cancelled.Count);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_that_fails_fails_the_run()
+    {
+        var model = TestModels.Baseline;
+        var driver = new RunDriver(model, new RunPlan(1, 30, 10), new StampRunner(model, 2))
+        {
+            BatchFinished = (first, _, _) => first == 10 ? throw new IOException("storage is down") : Task.CompletedTask,
+        };
+
+        var error = await Assert.ThrowsAsync<IOException>(() => driver.Run());
+        Assert.Equal("storage is down", error.Message);
     }
 
     [Fact]
