@@ -11,26 +11,38 @@ public sealed record ModelInputs(
     string TargetsYaml,
     string? CalibrationName,
     string? CalibrationYaml,
+    string? PosteriorName,
+    string? PosteriorCsv,
     string ScenarioName,
     string ScenarioYaml)
 {
     public const string BaselineFile = "baseline.yaml";
     public const string TargetsFile = "targets.yaml";
     public const string CalibrationFile = "calibration.yaml";
+    public const string PosteriorFile = "posterior.csv";
     public const string DefaultScenario = "scenarios/baseline.yaml";
 
-    /// <summary>Reads the seeds folder and a scenario file (default: seeds/scenarios/baseline.yaml).</summary>
+    /// <summary>
+    /// Reads the seeds folder and a scenario file (default: seeds/scenarios/baseline.yaml). Without
+    /// calibration.yaml the run draws every input from its prior (before the first `forecast calibrate`).
+    /// </summary>
     public static ModelInputs Read(string seedsDir, string? scenarioPath = null)
     {
         var calibration = Path.Combine(seedsDir, CalibrationFile);
+        var posterior = Path.Combine(seedsDir, PosteriorFile);
         scenarioPath ??= Path.Combine(seedsDir, DefaultScenario);
         return new ModelInputs(
             Path.Combine(seedsDir, BaselineFile), ReadText(Path.Combine(seedsDir, BaselineFile)),
             Path.Combine(seedsDir, TargetsFile), ReadText(Path.Combine(seedsDir, TargetsFile)),
             File.Exists(calibration) ? calibration : null,
             File.Exists(calibration) ? ReadText(calibration) : null,
+            File.Exists(posterior) ? posterior : null,
+            File.Exists(posterior) ? ReadText(posterior) : null,
             scenarioPath, ReadText(scenarioPath));
     }
+
+    /// <summary>The same inputs without the calibrated ensemble: every input from its prior.</summary>
+    public ModelInputs WithoutCalibration() => this with { CalibrationName = null, CalibrationYaml = null, PosteriorName = null, PosteriorCsv = null };
 
     public static string ReadText(string path)
     {

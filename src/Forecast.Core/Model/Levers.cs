@@ -38,10 +38,10 @@ public enum CostBase
 }
 
 /// <summary>
-/// A policy lever. Its effect on its channel is the multiplier 1 + e (v / v0 - 1), where v is
-/// the scenario's value, v0 the baseline value and e an elasticity drawn once per trial,
-/// uniformly in [ElasticityLo, ElasticityHi]. Cost in M yuan a year:
-/// CostFactor x (TimesValue ? v : 1) x the cost base.
+/// A policy lever. Its effect on its channel is the multiplier of <see cref="LeverEffects"/> for the
+/// ratio v / v0 of the scenario's value to the baseline's, with an elasticity e drawn once per trial,
+/// uniformly in [ElasticityLo, ElasticityHi]. Levers act from the year after calibration (2021 ran
+/// on observed policy). Cost in M yuan a year: CostFactor x (TimesValue ? v : 1) x the cost base.
 /// </summary>
 public sealed record LeverDefinition(
     string Id,
@@ -90,4 +90,19 @@ public sealed record LeverDefinition(
         "pipeline-firms" => CostBase.PipelineFirms,
         _ => throw new ArgumentException($"unknown cost base '{s}'"),
     };
+}
+
+/// <summary>
+/// How a lever's value becomes an effect: 1 + e x h(r - 1) for the ratio r = v / v0, with h(x) = x for
+/// a cut (effects shrink in proportion) and h(x) = ln(1 + x) for a rise: diminishing returns, smooth
+/// at r = 1 (a small change acts as in proportion). No evidence fixes the curvature; the logarithm is
+/// an assumption stated here. Elasticities are in [0, 1] (checked on loading), so it is never below 0.
+/// </summary>
+public static class LeverEffects
+{
+    public static double Multiplier(double elasticity, double ratio)
+    {
+        var x = ratio - 1;
+        return 1 + (elasticity * (x <= 0 ? x : Math.Log(1 + x)));
+    }
 }

@@ -20,6 +20,8 @@ public enum Metric
     CandidateStock,
     ListedFirms,
     Births,
+    PtsmeRevoked,
+    EagletAgedOut,
     NewIncubators,
     IncubatorCount,
     IncubatorArea,
@@ -29,17 +31,27 @@ public enum Metric
     AboveScaleVa,
     HtVa,
     HtInvest,
+
+    // The start year as the trial's agents were initialised (added in the first year only):
+    // the base the 2025 multiples and the top-down components are measured against.
+    BaseHteStock,
+    BasePtsmeStock,
+    BaseRdSpend,
+    BaseAboveScaleVa,
+    BaseHtVa,
+    BaseHtInvest,
 }
 
 public static class Metrics
 {
-    public const int Count = (int)Metric.HtInvest + 1;
+    public const int Count = (int)Metric.BaseHtInvest + 1;
 
     /// <summary>
-    /// Metrics 0 .. StagedCounts-1 (NewHte .. Births) are counts an enterprise adds at most once per
-    /// trial and year; the vector kernel stages them as bytes (see <see cref="Aggregation.Accumulator"/>).
+    /// Metrics 0 .. StagedCounts-1 (NewHte .. EagletAgedOut) are counts an enterprise adds at most once
+    /// per trial and year; the vector kernel stages them as bytes, eight to a word (see
+    /// <see cref="Aggregation.Accumulator"/>).
     /// </summary>
-    public const int StagedCounts = (int)Metric.Births + 1;
+    public const int StagedCounts = (int)Metric.EagletAgedOut + 1;
 }
 
 /// <summary>Fixed-point conversions: money in yuan, area in m2, both as <see cref="long"/>.</summary>
@@ -66,9 +78,12 @@ public enum Indicator
     IncubatorArea,
     HteStock,
     PtsmeStock,
+    HteStockMultiple,
+    PtsmeStockMultiple,
     EagletStock,
     CandidateStock,
     Births,
+    PtsmeRevoked,
     RdGdp,
     HtVaShare,
     HtInvestGrowth,
@@ -92,9 +107,12 @@ public static class Indicators
         ("incubator-area", "m2"),
         ("hte-stock", "firms"),
         ("ptsme-stock", "firms"),
+        ("hte-stock-multiple", "times end-2020"),
+        ("ptsme-stock-multiple", "times end-2020"),
         ("eaglet-stock", "firms"),
         ("candidate-stock", "firms"),
         ("births", "firms"),
+        ("ptsme-revoked", "firms"),
         ("rd-gdp", "percent"),
         ("ht-va-share", "percent"),
         ("ht-invest-growth", "percent"),

@@ -21,111 +21,102 @@ public enum IncubatorLevel : byte
 }
 
 /// <summary>A target: an indicator in a year must be at least a threshold.</summary>
-public sealed record TargetDefinition(string Id, Indicator Indicator, int Year, double Threshold, string Source);
+public sealed record TargetDefinition(string Id, Indicator Indicator, int Year, double Threshold, string Source, string? Counting = null);
 
 /// <summary>
-/// Every number of the model, read from seeds/ (baseline, calibration) and overlaid by a scenario.
-/// Built once by <see cref="ParametersLoader"/>; treat as immutable. Arrays indexed by tier use
-/// <c>tier - Tier.Candidate</c> (candidate, Eaglet, PTSME, HTE).
+/// A 2021 fact the calibration conditions on: the simulated indicator of the calibration year
+/// against <see cref="Observed"/>, on the scale of a relative tolerance times the fact, or of an
+/// absolute sd.
+/// </summary>
+public sealed record CalibrationFact(string Id, Indicator Indicator, double Observed, double Tolerance, double Sd)
+{
+    public bool Relative => Tolerance > 0;
+
+    /// <summary>A simulated value's standardised distance from the fact.</summary>
+    public double Error(double simulated) => (simulated - Observed) / (Relative ? Tolerance * Math.Abs(Observed) : Sd);
+}
+
+/// <summary>
+/// Every number of the model, read from seeds/ and overlaid by a scenario. Built once by
+/// <see cref="ParametersLoader"/>; treat as immutable. Arrays indexed by tier use
+/// <c>tier - Tier.Candidate</c> (candidate, Eaglet, PTSME, HTE). What is uncertain is in
+/// <see cref="Priors"/> (one per <see cref="UncertainInput"/>) and <see cref="ElasticityPriors"/>;
+/// the rest is held: public rules, facts, and the shapes of the synthetic population.
 /// </summary>
 public sealed class Parameters
 {
     public string ScenarioName = "baseline";
+    public DateOnly InformationDate;
     public int StartYear;
     public int CalibrationYear;
     public int LastYear;
     public ulong PopulationSeed;
 
-    // Stocks at the end of the start year.
-    public int HteStock2020, PtsmeStock2020, EagletStock2020, CandidateStock2020, EntrantPool;
-    public double NewFirmsPerYear;
-    public int IncubatorSlots, Incubators2020, NationalIncubators2020, ProvincialIncubators2020;
-    public double IncubatorArea2020;
+    /// <summary>Priors of the uncertain inputs after the scenario (a pinned input has a fixed prior).</summary>
+    public Prior[] Priors = new Prior[UncertainInputs.Count];
 
-    // Synthetic firm attributes.
+    /// <summary>Inputs the scenario pinned or gave a new prior: the calibrated ensemble does not speak for them.</summary>
+    public bool[] SetByScenario = new bool[UncertainInputs.Count];
+
+    /// <summary>
+    /// The growth exits and R&D respond to: the baseline's median of gdp-growth-mean, whatever the
+    /// scenario says (a low-growth scenario must raise exits, not move the reference with it).
+    /// </summary>
+    public double ReferenceGrowth;
+
+    /// <summary>The calibrated ensemble (seeds/posterior.csv), or null before the first calibration.</summary>
+    public Ensemble? Posterior;
+
+    // Synthetic firm attributes (held shapes).
     public double[] RevenueMedian = new double[4];
     public double RevenueSigma;
     public double[] RdIntensityLo = new double[4], RdIntensityHi = new double[4];
     public double VaRatioLo, VaRatioHi, InvestRatioLo, InvestRatioHi;
     public double HighTechShareHte, HighTechShareOther, FirmAgeMax;
     public double[] InstitutionMixHte = new double[5], InstitutionMixPtsme = new double[5];
-    public double EnterpriseShareOfRd, HtVaShare2020;
 
-    // Macro.
-    public double Gdp2020, Gdp2021, RdGdp2020;
-    public double GdpGrowthMean, GdpGrowthTrialSd, GdpGrowthYearSd, OtherIndustryBeta;
-    public double FirmGrowthBeta, FirmGrowthSd, HteGrowthPremium, RdIntensityTrend;
-    public double InvestmentTrend, InvestmentShockSd, ExitGdpSensitivity;
+    // Facts.
+    public double Gdp2020, RdGdp2020, HtInvestGrowth2021;
 
     // Public rules.
     public double AboveScaleRevenue, SmeMaxRevenue, EagletMaxAge, EagletMaxRevenue;
     public int CertificateYears;
     public double RdThresholdSmall, RdThresholdMedium, RdThresholdLarge, MediumRevenue, LargeRevenue;
 
-    // Tier dynamics.
+    // Held per-tier rates; their common levels are uncertain inputs.
     public double[] ExitRate = new double[4];
+    public double ExitSmallRevenue, ExitLargeRevenue;
     public double[] HteApply = new double[4]; // HTE entry has no further application: index 3 unused.
-    public double HtePassRate, HtePassIneligible, HteRenewalLoss;
     public double PtsmeListingCandidate, PtsmeListingEaglet, EagletListingYoung;
     public double[] InstitutionUpgrade = new double[4];
-    public double InstitutionHteFactor, QualitySpread;
-
-    // Incubators and district budgets.
-    public double M2PerTenant, IncubatorUpgradeRate, IncubatorAreaSd, NewIncubatorProvincialShare;
     public double[] GraduationRate = new double[4]; // by IncubatorLevel; index 0 unused.
-    public double NewHte2020, HteRewardBudget;
+
+    // Incubators at the start, slots for entrants and incubators, and the district's reward budget.
+    public int Incubators2020, NationalIncubators2020, ProvincialIncubators2020;
+    public int EntrantSlots, IncubatorSlots;
+    public double HteRewardBudget;
 
     /// <summary>Every fact of the baseline by id (value only), for calibration and reports.</summary>
     public Dictionary<string, double> Facts = new(StringComparer.Ordinal);
 
-    // Calibrated (seeds/calibration.yaml).
-    public CalibratedValues Calibrated = CalibratedValues.Default;
+    /// <summary>The 2021 facts calibration conditions on.</summary>
+    public CalibrationFact[] CalibrationFacts = [];
 
     // Levers and targets.
     public LeverDefinition[] Levers = [];
     public double[] LeverValues = [];
+    public Prior[] ElasticityPriors = [];
     public TargetDefinition[] Targets = [];
-    public Dictionary<string, double> TargetFactors = new(StringComparer.Ordinal);
 
     public int Years => LastYear - StartYear;
 
-    public Parameters With(CalibratedValues calibrated)
+    public Prior Prior(UncertainInput input) => Priors[(int)input];
+
+    /// <summary>The same parameters with another ensemble (calibration rounds, or none).</summary>
+    public Parameters With(Ensemble? posterior)
     {
         var copy = (Parameters)MemberwiseClone();
-        copy.Calibrated = calibrated;
+        copy.Posterior = posterior;
         return copy;
     }
-}
-
-/// <summary>The rates fitted by <c>forecast calibrate</c> to the 2021 facts.</summary>
-public sealed record CalibratedValues(
-    double HteApplyScale,
-    double PtsmeListingScale,
-    double EagletListingScale,
-    double RdInstitutionScale,
-    double IncubatorBirthScale,
-    double IncubatorExpansionRate,
-    double MunicipalCentreScale)
-{
-    public static readonly CalibratedValues Default = new(1.0, 1.0, 1.0, 1.0, 1.0, 0.04, 1.0);
-
-    public static readonly string[] Ids =
-    [
-        "hte-apply-scale", "ptsme-listing-scale", "eaglet-listing-scale",
-        "rd-institution-scale", "incubator-birth-scale", "incubator-expansion-rate", "municipal-centre-scale",
-    ];
-
-    public double this[int i] => i switch
-    {
-        0 => HteApplyScale,
-        1 => PtsmeListingScale,
-        2 => EagletListingScale,
-        3 => RdInstitutionScale,
-        4 => IncubatorBirthScale,
-        5 => IncubatorExpansionRate,
-        6 => MunicipalCentreScale,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
-
-    public static CalibratedValues From(IReadOnlyList<double> v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
 }

@@ -1,13 +1,17 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Forecast.Inputs;
 
 namespace Forecast.Model;
 
 /// <summary>
-/// Turns validated input documents into <see cref="Parameters"/>: baseline, then calibration,
-/// then the scenario overlay (levers, assumptions, target thresholds), with semantic checks that
-/// a schema cannot make (unknown lever, value outside its range), each naming file, field and line.
+/// Turns validated input documents into <see cref="Parameters"/>: the baseline (facts, priors, held
+/// values, levers), the targets, the calibrated ensemble, then the scenario overlay (lever values,
+/// pinned assumptions, replaced priors, target thresholds), with the checks a schema cannot make
+/// (unknown ids, values outside ranges, facts published after the information date, an ensemble
+/// fitted to another baseline), each naming file, field and line.
 /// </summary>
 public static class ParametersLoader
 {
@@ -16,125 +20,150 @@ public static class ParametersLoader
         var baseline = YamlInput.Parse(inputs.BaselineYaml, inputs.BaselineName, "baseline");
         var targets = YamlInput.Parse(inputs.TargetsYaml, inputs.TargetsName, "targets");
         var scenario = YamlInput.Parse(inputs.ScenarioYaml, inputs.ScenarioName, "scenario");
-        var calibration = inputs.CalibrationYaml is null
-            ? null
-            : YamlInput.Parse(inputs.CalibrationYaml, inputs.CalibrationName!, "calibration");
-        return Build(baseline, targets, calibration, scenario);
-    }
-
-    private static Parameters Build(InputDocument baseline, InputDocument targetsDoc, InputDocument? calibration, InputDocument scenario)
-    {
-        var root = baseline.Root;
-        var facts = root["facts"]!.AsObject();
-        var assumptions = (JsonObject)root["assumptions"]!.DeepClone();
-        var overlay = scenario.Root["assumptions"] as JsonObject;
-        if (overlay is not null)
+        var p = Build(baseline, targets, scenario);
+        if (inputs.CalibrationYaml is not null)
         {
-            foreach (var (id, value) in overlay)
+            var calibration = YamlInput.Parse(inputs.CalibrationYaml, inputs.CalibrationName!, "calibration");
+            CheckFittedTo(calibration, baseline);
+            if (inputs.PosteriorCsv is null)
             {
-                var field = $"assumptions.{id}";
-                if (assumptions[id] is not JsonObject a)
-                {
-                    throw new InputException(scenario.Path, field, scenario.LineOf(field),
-                        $"unknown assumption '{id}'; see seeds/baseline.yaml for the {assumptions.Count} assumptions");
-                }
-
-                CheckAssumptionOverride(scenario, field, a, value!);
-                a["value"] = value!.DeepClone();
+                throw new InputException(inputs.CalibrationName!, "ensemble", calibration.LineOf("ensemble"),
+                    $"names an ensemble file, but {ModelInputs.PosteriorFile} is missing; run `forecast calibrate`");
             }
+
+            p.Posterior = ReadEnsemble(Ensemble.Parse(inputs.PosteriorCsv, inputs.PosteriorName!), inputs.PosteriorName!, p);
         }
 
-        double F(string id) => Num(facts[id]?["value"] ?? throw Missing(baseline, $"facts.{id}"));
-        JsonNode AV(string id) => assumptions[id]?["value"] ?? throw Missing(baseline, $"assumptions.{id}");
-        double A(string id) => Num(AV(id));
+        return p;
+    }
+
+    /// <summary>A digest of the baseline's content (not its layout or comments): what a calibration was fitted to.</summary>
+    public static string Digest(InputDocument baseline) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseline.Root.ToJsonString())));
+
+    private static void CheckFittedTo(InputDocument calibration, InputDocument baseline)
+    {
+        var fitted = calibration.Root["baseline-digest"]?.GetValue<string>();
+        if (fitted != Digest(baseline))
+        {
+            throw new InputException(calibration.Path, "baseline-digest", calibration.LineOf("baseline-digest"),
+                "the ensemble was fitted to another baseline.yaml (its facts, priors or levers changed since); run `forecast calibrate`");
+        }
+    }
+
+    private static Parameters Build(InputDocument baseline, InputDocument targetsDoc, InputDocument scenario)
+    {
+        var root = baseline.Root;
+        var p = new Parameters
+        {
+            ScenarioName = scenario.Root["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(scenario.Path),
+            InformationDate = DateOnly.ParseExact(root["information-date"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            StartYear = (int)Num(root["start-year"]!),
+            CalibrationYear = (int)Num(root["calibration-year"]!),
+            LastYear = (int)Num(root["last-year"]!),
+            PopulationSeed = (ulong)Num(root["population-seed"]!),
+        };
+        ReadFacts(p, baseline);
+        var assumptions = root["assumptions"]!.AsObject();
+        ReadPriors(p, baseline, assumptions);
+        ReadHeld(p, baseline, assumptions);
+        Overlay(p, baseline, assumptions, scenario);
+        ReadCalibrationFacts(p, baseline);
+        ReadLevers(p, baseline, scenario);
+        ReadTargets(p, targetsDoc, scenario);
+        return p;
+    }
+
+    private static void ReadFacts(Parameters p, InputDocument doc)
+    {
+        foreach (var (id, fact) in doc.Root["facts"]!.AsObject())
+        {
+            var published = fact!["published"]!.GetValue<string>();
+            var date = published.Length == 4
+                ? new DateOnly(int.Parse(published, CultureInfo.InvariantCulture), 1, 1)
+                : DateOnly.ParseExact(published, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            if (date > p.InformationDate)
+            {
+                var field = $"facts.{id}.published";
+                throw new InputException(doc.Path, field, doc.LineOf(field),
+                    $"published {published}, after the information date {p.InformationDate:yyyy-MM-dd}: a later outcome is for scoring (actuals), not a fact");
+            }
+
+            p.Facts[id] = Num(fact["value"]!);
+        }
+
+        double F(string id) => p.Facts.TryGetValue(id, out var v) ? v : throw Missing(doc, $"facts.{id}");
+        p.Gdp2020 = F("gdp-2020");
+        p.RdGdp2020 = F("rd-gdp-2020");
+        p.HtInvestGrowth2021 = F("ht-invest-growth-2021");
+        p.AboveScaleRevenue = F("above-scale-revenue");
+        p.SmeMaxRevenue = F("sme-max-revenue");
+        p.EagletMaxAge = F("eaglet-max-age");
+        p.EagletMaxRevenue = F("eaglet-max-revenue");
+        p.CertificateYears = (int)F("hte-certificate-years");
+        p.RdThresholdSmall = F("hte-rd-threshold-small");
+        p.RdThresholdMedium = F("hte-rd-threshold-medium");
+        p.RdThresholdLarge = F("hte-rd-threshold-large");
+        p.MediumRevenue = F("hte-medium-revenue");
+        p.LargeRevenue = F("hte-large-revenue");
+    }
+
+    /// <summary>Every uncertain input's prior; the standardised shocks are N(0, 1) by definition.</summary>
+    private static void ReadPriors(Parameters p, InputDocument doc, JsonObject assumptions)
+    {
+        for (var i = 0; i < UncertainInputs.Count; i++)
+        {
+            var input = (UncertainInput)i;
+            var id = UncertainInputs.Id(input);
+            if (UncertainInputs.IsStandardShock(input))
+            {
+                p.Priors[i] = new Prior(PriorFamily.Normal, 0, 1, -8, 8);
+                continue;
+            }
+
+            var field = $"assumptions.{id}";
+            if (assumptions[id] is not JsonObject a)
+            {
+                throw Missing(doc, field);
+            }
+
+            if (a["prior"] is not { } prior)
+            {
+                throw new InputException(doc.Path, field, doc.LineOf(field), "the model draws this input per trial: give it a prior, not a held value");
+            }
+
+            p.Priors[i] = ParsePrior(doc, $"{field}.prior", prior, Range(a));
+        }
+
+        p.ReferenceGrowth = p.Prior(UncertainInput.GdpGrowthMean).Median;
+        foreach (var (id, node) in assumptions)
+        {
+            if (node!["prior"] is not null && !UncertainInputs.TryParse(id, out _))
+            {
+                var field = $"assumptions.{id}";
+                throw new InputException(doc.Path, field, doc.LineOf(field),
+                    $"has a prior, but the model draws no input '{id}'; uncertain inputs: {string.Join(", ", UncertainInputs.AllIds)}");
+            }
+        }
+    }
+
+    /// <summary>The held values: the synthetic population's shapes, per-tier rates whose levels are uncertain, incubator counts.</summary>
+    private static void ReadHeld(Parameters p, InputDocument doc, JsonObject assumptions)
+    {
+        JsonNode V(string id) => assumptions[id]?["value"] ?? throw Missing(doc, $"assumptions.{id}.value");
+        double A(string id) => Num(V(id));
         double[] Arr(string id, int n)
         {
-            var node = AV(id) as JsonArray;
-            if (node is null || node.Count != n)
+            if (V(id) is not JsonArray node || node.Count != n)
             {
-                throw new InputException(baseline.Path, $"assumptions.{id}.value", baseline.LineOf($"assumptions.{id}.value"),
-                    $"expected a list of {n} numbers");
+                throw new InputException(doc.Path, $"assumptions.{id}.value", doc.LineOf($"assumptions.{id}.value"), $"expected a list of {n} numbers");
             }
 
             return node.Select(x => Num(x!)).ToArray();
         }
 
-        var p = new Parameters
-        {
-            ScenarioName = scenario.Root["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(scenario.Path),
-            StartYear = (int)Num(root["start-year"]!),
-            CalibrationYear = (int)Num(root["calibration-year"]!),
-            LastYear = (int)Num(root["last-year"]!),
-            PopulationSeed = (ulong)Num(root["population-seed"]!),
-            HteStock2020 = (int)A("hte-stock-2020"),
-            PtsmeStock2020 = (int)A("ptsme-stock-2020"),
-            EagletStock2020 = (int)A("eaglet-stock-2020"),
-            CandidateStock2020 = (int)A("candidate-stock-2020"),
-            EntrantPool = (int)A("entrant-pool"),
-            NewFirmsPerYear = A("new-firms-per-year"),
-            IncubatorSlots = (int)A("incubator-slots"),
-            Incubators2020 = (int)A("incubators-2020"),
-            NationalIncubators2020 = (int)A("national-incubators-2020"),
-            ProvincialIncubators2020 = (int)A("provincial-incubators-2020"),
-            IncubatorArea2020 = A("incubator-area-2020"),
-            RevenueMedian = [A("revenue-median-candidate"), A("revenue-median-eaglet"), A("revenue-median-ptsme"), A("revenue-median-hte")],
-            RevenueSigma = A("revenue-sigma"),
-            HighTechShareHte = A("high-tech-industry-share-hte"),
-            HighTechShareOther = A("high-tech-industry-share-other"),
-            FirmAgeMax = A("firm-age-max"),
-            InstitutionMixHte = Arr("rd-institution-mix-hte", 5),
-            InstitutionMixPtsme = Arr("rd-institution-mix-ptsme", 5),
-            EnterpriseShareOfRd = A("enterprise-share-of-rd"),
-            HtVaShare2020 = A("ht-va-share-2020"),
-            Gdp2020 = F("gdp-2020"),
-            Gdp2021 = F("gdp-2021"),
-            RdGdp2020 = F("rd-gdp-2020"),
-            GdpGrowthMean = A("gdp-growth-mean"),
-            GdpGrowthTrialSd = A("gdp-growth-trial-sd"),
-            GdpGrowthYearSd = A("gdp-growth-year-sd"),
-            OtherIndustryBeta = A("other-industry-growth-beta"),
-            FirmGrowthBeta = A("firm-growth-beta"),
-            FirmGrowthSd = A("firm-growth-sd"),
-            HteGrowthPremium = A("hte-growth-premium"),
-            RdIntensityTrend = A("rd-intensity-trend"),
-            InvestmentTrend = A("investment-trend"),
-            InvestmentShockSd = A("investment-shock-sd"),
-            ExitGdpSensitivity = A("exit-gdp-sensitivity"),
-            AboveScaleRevenue = F("above-scale-revenue"),
-            SmeMaxRevenue = F("sme-max-revenue"),
-            EagletMaxAge = F("eaglet-max-age"),
-            EagletMaxRevenue = F("eaglet-max-revenue"),
-            CertificateYears = (int)F("hte-certificate-years"),
-            RdThresholdSmall = F("hte-rd-threshold-small"),
-            RdThresholdMedium = F("hte-rd-threshold-medium"),
-            RdThresholdLarge = F("hte-rd-threshold-large"),
-            MediumRevenue = F("hte-medium-revenue"),
-            LargeRevenue = F("hte-large-revenue"),
-            ExitRate = [A("exit-rate-candidate"), A("exit-rate-eaglet"), A("exit-rate-ptsme"), A("exit-rate-hte")],
-            HteApply = [A("hte-apply-candidate"), A("hte-apply-eaglet"), A("hte-apply-ptsme"), 0],
-            HtePassRate = A("hte-pass-rate"),
-            HtePassIneligible = A("hte-pass-ineligible"),
-            HteRenewalLoss = A("hte-renewal-loss"),
-            PtsmeListingCandidate = A("ptsme-listing-candidate"),
-            PtsmeListingEaglet = A("ptsme-listing-eaglet"),
-            EagletListingYoung = A("eaglet-listing-young"),
-            InstitutionUpgrade = Arr("rd-institution-upgrade", 4),
-            InstitutionHteFactor = A("rd-institution-hte-factor"),
-            QualitySpread = A("quality-spread"),
-            M2PerTenant = A("incubator-m2-per-tenant"),
-            GraduationRate = [0, A("graduation-rate-municipal"), A("graduation-rate-provincial"), A("graduation-rate-national")],
-            IncubatorUpgradeRate = A("incubator-upgrade-rate"),
-            IncubatorAreaSd = A("incubator-area-sd"),
-            NewIncubatorProvincialShare = A("new-incubator-provincial-share"),
-            NewHte2020 = A("new-hte-2020"),
-            HteRewardBudget = A("hte-reward-budget"),
-        };
-
-        foreach (var (id, fact) in facts)
-        {
-            p.Facts[id] = Num(fact!["value"]!);
-        }
-
+        p.RevenueMedian = [A("revenue-median-candidate"), A("revenue-median-eaglet"), A("revenue-median-ptsme"), A("revenue-median-hte")];
+        p.RevenueSigma = A("revenue-sigma");
         var rdPairs = new[] { "rd-intensity-candidate", "rd-intensity-eaglet", "rd-intensity-ptsme", "rd-intensity-hte" };
         for (var i = 0; i < 4; i++)
         {
@@ -144,40 +173,121 @@ public static class ParametersLoader
 
         (p.VaRatioLo, p.VaRatioHi) = Pair(Arr("value-added-ratio", 2));
         (p.InvestRatioLo, p.InvestRatioHi) = Pair(Arr("investment-ratio", 2));
-
-        if (calibration is not null)
-        {
-            p.Calibrated = ReadCalibration(calibration);
-        }
-
-        ReadLevers(p, baseline, scenario);
-        ReadTargets(p, targetsDoc, scenario);
-        return p;
+        p.HighTechShareHte = A("high-tech-industry-share-hte");
+        p.HighTechShareOther = A("high-tech-industry-share-other");
+        p.FirmAgeMax = A("firm-age-max");
+        p.InstitutionMixHte = Arr("rd-institution-mix-hte", 5);
+        p.InstitutionMixPtsme = Arr("rd-institution-mix-ptsme", 5);
+        p.ExitRate = [A("exit-rate-candidate"), A("exit-rate-eaglet"), A("exit-rate-ptsme"), A("exit-rate-hte")];
+        p.ExitSmallRevenue = A("exit-small-revenue");
+        p.ExitLargeRevenue = A("exit-large-revenue");
+        p.HteApply = [A("hte-apply-candidate"), A("hte-apply-eaglet"), A("hte-apply-ptsme"), 0];
+        p.PtsmeListingCandidate = A("ptsme-listing-candidate");
+        p.PtsmeListingEaglet = A("ptsme-listing-eaglet");
+        p.EagletListingYoung = A("eaglet-listing-young");
+        p.InstitutionUpgrade = Arr("rd-institution-upgrade", 4);
+        p.GraduationRate = [0, A("graduation-rate-municipal"), A("graduation-rate-provincial"), A("graduation-rate-national")];
+        p.Incubators2020 = (int)A("incubators-2020");
+        p.NationalIncubators2020 = (int)A("national-incubators-2020");
+        p.ProvincialIncubators2020 = (int)A("provincial-incubators-2020");
+        p.HteRewardBudget = A("hte-reward-budget");
+        p.EntrantSlots = (int)A("entrant-slots");
+        p.IncubatorSlots = (int)A("incubator-slots");
     }
 
-    private static (double, double) Pair(double[] a) => (a[0], a[1]);
-
-    private static CalibratedValues ReadCalibration(InputDocument doc)
+    /// <summary>
+    /// The scenario: a number (or list) pins an assumption, held or uncertain, within its range;
+    /// priors.ID replaces an uncertain input's prior, still truncated to the baseline's range.
+    /// </summary>
+    private static void Overlay(Parameters p, InputDocument baseline, JsonObject assumptions, InputDocument scenario)
     {
-        var parameters = doc.Root["parameters"]!.AsObject();
-        var values = new double[CalibratedValues.Ids.Length];
-        for (var i = 0; i < values.Length; i++)
+        if (scenario.Root["priors"] is JsonObject priors)
         {
-            var id = CalibratedValues.Ids[i];
-            values[i] = parameters[id]?["value"] is { } v
-                ? Num(v)
-                : throw new InputException(doc.Path, $"parameters.{id}", doc.LineOf("parameters"),
-                    $"missing calibrated parameter; run `forecast calibrate` (needs: {string.Join(", ", CalibratedValues.Ids)})");
+            foreach (var (id, prior) in priors)
+            {
+                var field = $"priors.{id}";
+                if (!UncertainInputs.TryParse(id, out var input) || UncertainInputs.IsStandardShock(input))
+                {
+                    throw new InputException(scenario.Path, field, scenario.LineOf(field),
+                        $"'{id}' is not an uncertain input; uncertain inputs: {string.Join(", ", UncertainInputs.AllIds.Where(i => assumptions[i]?["prior"] is not null))}");
+                }
+
+                p.Priors[(int)input] = ParsePrior(scenario, field, prior!, Range((JsonObject)assumptions[id]!));
+                p.SetByScenario[(int)input] = true;
+            }
         }
 
-        return CalibratedValues.From(values);
+        if (scenario.Root["assumptions"] is not JsonObject pins)
+        {
+            return;
+        }
+
+        var held = new JsonObject();
+        foreach (var (id, value) in pins)
+        {
+            var field = $"assumptions.{id}";
+            if (assumptions[id] is not JsonObject a)
+            {
+                throw new InputException(scenario.Path, field, scenario.LineOf(field),
+                    $"unknown assumption '{id}'; see {baseline.Path} for the {assumptions.Count} assumptions");
+            }
+
+            CheckPin(scenario, field, a, value!);
+            if (UncertainInputs.TryParse(id, out var input) && a["prior"] is not null)
+            {
+                p.Priors[(int)input] = Prior.Fixed(Num(value!));
+                p.SetByScenario[(int)input] = true;
+            }
+            else
+            {
+                var copy = (JsonObject)a.DeepClone();
+                copy["value"] = value!.DeepClone();
+                held[id] = copy;
+            }
+        }
+
+        if (held.Count > 0)
+        {
+            var merged = (JsonObject)assumptions.DeepClone();
+            foreach (var (id, a) in held)
+            {
+                merged[id] = a!.DeepClone();
+            }
+
+            ReadHeld(p, baseline, merged);
+        }
+    }
+
+    private static void ReadCalibrationFacts(Parameters p, InputDocument doc)
+    {
+        var list = new List<CalibrationFact>();
+        foreach (var (id, node) in doc.Root["calibration-facts"]!.AsObject())
+        {
+            var field = $"calibration-facts.{id}";
+            if (!p.Facts.TryGetValue(id, out var observed))
+            {
+                throw new InputException(doc.Path, field, doc.LineOf(field), $"no fact '{id}' in facts");
+            }
+
+            var indicatorId = node!["indicator"]!.GetValue<string>();
+            if (!Indicators.TryParse(indicatorId, out var indicator))
+            {
+                throw new InputException(doc.Path, $"{field}.indicator", doc.LineOf($"{field}.indicator"),
+                    $"unknown indicator '{indicatorId}'; known: {string.Join(", ", Indicators.AllIds)}");
+            }
+
+            list.Add(node["sd"] is { } sd
+                ? new CalibrationFact(id, indicator, observed, 0, Num(sd))
+                : new CalibrationFact(id, indicator, observed, Num(node["tolerance"]!), 0));
+        }
+
+        p.CalibrationFacts = list.ToArray();
     }
 
     private static void ReadLevers(Parameters p, InputDocument baseline, InputDocument scenario)
     {
-        var levers = baseline.Root["levers"]!.AsObject();
         var defs = new List<LeverDefinition>();
-        foreach (var (id, node) in levers)
+        foreach (var (id, node) in baseline.Root["levers"]!.AsObject())
         {
             var allowed = node!["allowed"]!.AsArray();
             var elasticity = node["elasticity"]!.AsArray();
@@ -192,8 +302,18 @@ public static class ParametersLoader
                 LeverDefinition.ParseCoupling(node["coupling"]?.GetValue<string>())));
         }
 
+        foreach (var d in defs.Where(d => !(d.ElasticityLo >= 0 && d.ElasticityLo <= d.ElasticityHi && d.ElasticityHi <= 1)))
+        {
+            var field = $"levers.{d.Id}.elasticity";
+            throw new InputException(baseline.Path, field, baseline.LineOf(field),
+                $"[{Fmt(d.ElasticityLo)}, {Fmt(d.ElasticityHi)}] is not allowed; use 0 <= low <= high <= 1 (a full cut can at most remove the effect)");
+        }
+
         p.Levers = defs.ToArray();
         p.LeverValues = defs.Select(d => d.Baseline).ToArray();
+        p.ElasticityPriors = defs.Select(d => d.ElasticityLo < d.ElasticityHi
+            ? new Prior(PriorFamily.Uniform, 0, 0, d.ElasticityLo, d.ElasticityHi)
+            : Prior.Fixed(d.ElasticityLo)).ToArray();
         if (scenario.Root["levers"] is not JsonObject chosen)
         {
             return;
@@ -225,7 +345,6 @@ public static class ParametersLoader
     {
         var list = new List<TargetDefinition>();
         var nodes = doc.Root["targets"]!.AsArray();
-        var times = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
         {
             var t = nodes[i]!;
@@ -244,14 +363,12 @@ public static class ParametersLoader
                     $"year {year} is outside the simulated years {p.CalibrationYear}-{p.LastYear}");
             }
 
-            // A threshold relative to the start-year stock is resolved against the population (NaN until then).
-            var threshold = t["at-least"] is { } a ? Num(a) : double.NaN;
-            if (t["at-least-times-2020"] is { } f)
+            if (list.Any(x => x.Id == id))
             {
-                times[id] = Num(f);
+                throw new InputException(doc.Path, $"targets.{i}.id", doc.LineOf($"targets.{i}.id"), $"duplicate target id '{id}'");
             }
 
-            list.Add(new TargetDefinition(id, indicator, year, threshold, t["source"]!.GetValue<string>()));
+            list.Add(new TargetDefinition(id, indicator, year, Num(t["at-least"]!), t["source"]!.GetValue<string>(), t["counting"]?.GetValue<string>()));
         }
 
         if (scenario.Root["targets"] is JsonObject overrides)
@@ -267,23 +384,78 @@ public static class ParametersLoader
                 }
 
                 list[index] = list[index] with { Threshold = Num(value!) };
-                times.Remove(id);
             }
         }
 
         p.Targets = list.ToArray();
-        p.TargetFactors = times; // ids whose threshold is factor x the start-year stock
     }
 
-    private static void CheckAssumptionOverride(InputDocument scenario, string field, JsonObject assumption, JsonNode value)
+    /// <summary>The ensemble's inputs must be the model's uncertain inputs, its values inside their ranges.</summary>
+    private static Ensemble ReadEnsemble(Ensemble ensemble, string file, Parameters p)
+    {
+        for (var j = 0; j < ensemble.Ids.Length; j++)
+        {
+            var id = ensemble.Ids[j];
+            if (!UncertainInputs.TryParse(id, out var input))
+            {
+                throw new InputException(file, id, 1, $"'{id}' is not an uncertain input of the model; run `forecast calibrate`");
+            }
+
+            var prior = p.Prior(input);
+            var outside = ensemble.Values.Select((v, k) => (v[j], k)).FirstOrDefault(x => !(x.Item1 >= prior.Lo && x.Item1 <= prior.Hi) && !prior.IsFixed);
+            if (outside != default)
+            {
+                throw new InputException(file, id, outside.k + 2, $"{Fmt(outside.Item1)} is outside the input's range [{Fmt(prior.Lo)}, {Fmt(prior.Hi)}]");
+            }
+        }
+
+        return ensemble;
+    }
+
+    private static (double Lo, double Hi) Range(JsonObject assumption)
     {
         var range = assumption["range"]!.AsArray();
-        double lo = Num(range[0]!), hi = Num(range[1]!);
-        var isList = assumption["value"] is JsonArray;
-        if (isList != value is JsonArray || (value is JsonArray va && va.Count != ((JsonArray)assumption["value"]!).Count))
+        return (Num(range[0]!), Num(range[1]!));
+    }
+
+    private static Prior ParsePrior(InputDocument doc, string field, JsonNode node, (double Lo, double Hi) range)
+    {
+        var (lo, hi) = range;
+        Prior prior;
+        if (node is JsonValue v && v.GetValue<string>() == "uniform")
         {
-            throw new InputException(scenario.Path, field, scenario.LineOf(field), isList
-                ? $"expected a list of {((JsonArray)assumption["value"]!).Count} numbers, like the baseline"
+            prior = new Prior(PriorFamily.Uniform, 0, 0, lo, hi);
+        }
+        else
+        {
+            var (name, args) = node.AsObject().Single();
+            prior = name switch
+            {
+                "normal" => new Prior(PriorFamily.Normal, Num(args![0]!), Num(args[1]!), lo, hi),
+                "lognormal" => new Prior(PriorFamily.LogNormal, Num(args![0]!), Num(args[1]!), lo, hi),
+                "logitnormal" => new Prior(PriorFamily.LogitNormal, Num(args![0]!), Num(args[1]!), lo, hi),
+                _ => new Prior(PriorFamily.Triangular, Num(args!), 0, lo, hi),
+            };
+        }
+
+        try
+        {
+            return prior.Validated();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException(doc.Path, field, doc.LineOf(field), e.Message);
+        }
+    }
+
+    private static void CheckPin(InputDocument scenario, string field, JsonObject assumption, JsonNode value)
+    {
+        var (lo, hi) = Range(assumption);
+        var listBaseline = assumption["value"] is JsonArray baselineList ? baselineList : null;
+        if ((listBaseline is not null) != value is JsonArray || (value is JsonArray va && va.Count != listBaseline!.Count))
+        {
+            throw new InputException(scenario.Path, field, scenario.LineOf(field), listBaseline is not null
+                ? $"expected a list of {listBaseline.Count} numbers, like the baseline"
                 : "expected a number");
         }
 
@@ -297,6 +469,8 @@ public static class ParametersLoader
             }
         }
     }
+
+    private static (double, double) Pair(double[] a) => (a[0], a[1]);
 
     private static InputException Missing(InputDocument doc, string field) =>
         new(doc.Path, field, null, "required entry is missing");
