@@ -40,7 +40,11 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials, S
             }
 
             _batchFirstTrial = ctx.FirstTrial;
-            EnterpriseAgent.Init(profile, _states.Span);
+            return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials, acc =>
+            {
+                EnterpriseAgent.Init(profile, _states.Span, ctx, model.Rules, acc); // the start-year base goes into this year's partial
+                EnterpriseAgent.Step(profile, (uint)agent, _states.Span, ctx, model.Rules, acc);
+            })));
         }
 
         return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
@@ -76,7 +80,7 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
             }
 
             _batchFirstTrial = ctx.FirstTrial;
-            IncubatorAgent.Init(model.Population.Incubators[slot], _states);
+            IncubatorAgent.Init(model.Population.Incubators[slot], _states, ctx);
         }
 
         return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,

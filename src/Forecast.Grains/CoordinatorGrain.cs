@@ -107,7 +107,7 @@ public sealed class CoordinatorGrain(
         }
 
         var model = models.Get(S.Spec);
-        _table ??= TrialTable.Concatenate(model.FirstYear, model.Years, await CheckpointedBatches(model));
+        _table ??= TrialTable.Concatenate(await CheckpointedBatches(model));
         return new RunOutcome(_table.FirstYear, _table.Years, _table.Trials, ImmutableArray.Create(_table.Values), S.StoppedBy, S.WidestHalfWidth);
     }
 
@@ -211,7 +211,7 @@ public sealed class CoordinatorGrain(
         {
             var c = S.Checkpoints[i];
             var values = await GrainFactory.GetGrain<IBatchStoreGrain>(BatchStoreGrain.Key(S.Spec!.RunId, c.FirstTrial)).Load();
-            tables[i] = new TrialTable(model.FirstYear, model.Years, c.Trials);
+            tables[i] = model.NewTable(c.Trials);
             values.Value.CopyTo(tables[i].Values, 0);
         }
 

@@ -178,10 +178,11 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         }
 
         var outcome = await Retry(() => coordinator.Outcome(), runId, cancellation) ?? throw new InvalidOperationException($"run {runId} has no outcome");
-        var table = new TrialTable(outcome.FirstYear, outcome.Years, outcome.Trials);
+        var model = SimulationModel.Build(spec.Inputs);
+        var table = model.NewTable(outcome.Trials);
         outcome.Values.CopyTo(table.Values);
         progress?.Report(new RunProgress(table.Trials, 1, outcome.WidestHalfWidth));
-        return new CompletedRun(runId, spec.Request, SimulationModel.Build(spec.Inputs), new RunTable(table, (StopReason)outcome.StoppedBy, outcome.WidestHalfWidth),
+        return new CompletedRun(runId, spec.Request, model, new RunTable(table, (StopReason)outcome.StoppedBy, outcome.WidestHalfWidth),
             new RunExecution(Name, status.Shards, spec.Placement.SiloAggregation));
     }
 

@@ -7,9 +7,9 @@ namespace Forecast.Aggregation;
 
 /// <summary>
 /// A partial aggregate while agents add into it. Money goes straight into the partial's 64-bit
-/// rows; the fourteen per-agent counts (each 0 or 1 per agent, trial and year) are staged as bytes,
+/// rows; the sixteen per-agent counts (each 0 or 1 per agent, trial and year) are staged as bytes,
 /// eight metrics to a 64-bit word per trial, so the vector kernel adds two words where it would
-/// read and write fourteen rows. At most <see cref="MaxPendingAgents"/> agents add before the
+/// read and write sixteen rows. At most <see cref="MaxPendingAgents"/> agents add before the
 /// bytes are carried into the 64-bit rows, so no byte overflows; integer sums make the result
 /// identical to adding every count directly, in any order.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class Accumulator
     /// <summary>Agents added since the last carry before the bytes are carried (a byte holds 255).</summary>
     public const int MaxPendingAgents = 255;
 
-    /// <summary>Staged words per trial: counts 0..7 in word 0, 8..13 in word 1.</summary>
+    /// <summary>Staged words per trial: counts 0..7 in word 0, 8..15 in word 1.</summary>
     public const int StagedWords = 2;
 
     private readonly ulong[] _staged;

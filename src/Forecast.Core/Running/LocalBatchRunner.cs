@@ -43,19 +43,6 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         {
             var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
             var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parallelAgents ? -1 : 1 };
-            Parallel.For(0, chunks, options, chunk =>
-            {
-                for (var a = chunk * ChunkSize; a < Math.Min(firms.Length, (chunk + 1) * ChunkSize); a++)
-                {
-                    EnterpriseAgent.Init(firms[a], states.AsSpan(a * count, count));
-                }
-            });
-
-            for (var i = 0; i < incubators.Length; i++)
-            {
-                IncubatorAgent.Init(incubators[i], incubatorStates.AsSpan(i * count, count));
-            }
-
             // Every step completes synchronously, so the year loop's task has ended when it returns.
             var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, incubatorStates, chunks, options)),
                 progress, cancellation);
@@ -74,13 +61,18 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         }
     }
 
-    /// <summary>One year of every agent: enterprises in chunks, each chunk into its own accumulator, then the incubators.</summary>
+    /// <summary>
+    /// One year of every agent: enterprises in chunks, each chunk into its own accumulator, then the
+    /// incubators. In the first year every agent is initialised first (its start-year base metrics go
+    /// into the same accumulator), as an agent grain does on its first call.
+    /// </summary>
     private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, EnterpriseState[] states, IncubatorState[] incubatorStates,
         int chunks, ParallelOptions options)
     {
         var firms = model.Population.Enterprises;
         var count = ctx.Trials;
         var rules = model.Rules;
+        var firstYear = ctx.Year == model.FirstYear;
         var merged = new PartialAggregate(count);
         Parallel.For(
             0,
@@ -92,7 +84,13 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
                 var end = Math.Min(firms.Length, (chunk + 1) * ChunkSize);
                 for (var a = chunk * ChunkSize; a < end; a++)
                 {
-                    EnterpriseAgent.Step(firms[a], (uint)a, states.AsSpan(a * count, count), ctx, rules, acc);
+                    var span = states.AsSpan(a * count, count);
+                    if (firstYear)
+                    {
+                        EnterpriseAgent.Init(firms[a], span, ctx, rules, acc);
+                    }
+
+                    EnterpriseAgent.Step(firms[a], (uint)a, span, ctx, rules, acc);
                 }
 
                 return acc;
@@ -108,7 +106,13 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
 
         for (var i = 0; i < model.Population.Incubators.Length; i++)
         {
-            IncubatorAgent.Step(i, incubatorStates.AsSpan(i * count, count), ctx, rules, merged);
+            var span = incubatorStates.AsSpan(i * count, count);
+            if (firstYear)
+            {
+                IncubatorAgent.Init(model.Population.Incubators[i], span, ctx);
+            }
+
+            IncubatorAgent.Step(i, span, ctx, rules, merged);
         }
 
         return merged;

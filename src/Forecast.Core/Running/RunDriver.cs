@@ -75,7 +75,7 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
     private async Task<TrialTable> RunFixed(IReadOnlyList<TrialTable> finished, int done, IProgress<RunProgress>? progress, CancellationToken cancellation)
     {
         var total = _plan.Trials;
-        var table = new TrialTable(model.FirstYear, model.Years, total);
+        var table = model.NewTable(total);
         var first = 0;
         foreach (var batch in finished)
         {
@@ -172,7 +172,7 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
             Report(done, (double)done / AdaptiveStopping.EstimateTrials(done, widest, precision, cap), widest);
         }
 
-        return new RunTable(TrialTable.Concatenate(model.FirstYear, model.Years, batches),
+        return new RunTable(TrialTable.Concatenate(batches),
             widest <= precision ? StopReason.Precision : StopReason.MaxTrials, widest);
     }
 

@@ -5,13 +5,19 @@ using MathNet.Numerics.Distributions;
 
 namespace Forecast.Simulation;
 
+/// <summary>A run that outgrew a capacity of the model (entrant or incubator slots): the assumption to raise, never a silent cap.</summary>
+public sealed class ModelCapacityException(string message) : Exception(message);
+
 /// <summary>
-/// The district layer of one batch of trials. Before each year it draws the macro state and turns
-/// levers and last year's totals into the coupled <see cref="YearContext"/> (reward budget, loans
-/// per listed firm, incubator openings, entrants from last year's graduates); after the agents
-/// have stepped it turns the merged metrics into indicator values per trial. <see cref="RunYears"/>
-/// is the year loop of every engine: the local runner steps agents in this process, the coordinator
-/// grain fans the step out to shards.
+/// The district layer of one batch of trials. Each trial is one world: its uncertain inputs
+/// (<see cref="TrialWorld"/>) are drawn once. Before each year it draws the year's common shocks
+/// (nominal GDP growth with a fat lower tail, recognition and listing cycles, the top-down
+/// components) and turns world, shocks, levers (from the year after calibration; the calibration
+/// year runs on observed policy) and last year's totals into the per-trial rates agents read
+/// (<see cref="YearContext"/>). After the agents have stepped it turns the merged metrics into
+/// indicators: the synthetic firms bottom-up, plus the district beyond them (its large firms and
+/// public R&D) top-down, each with a stochastic trend sized from history.
+/// <see cref="RunYears"/> is the year loop of every engine.
 /// </summary>
 public sealed class BatchCoordinator
 {
@@ -20,11 +26,11 @@ public sealed class BatchCoordinator
     private readonly ulong _seed;
     private readonly int _first;
     private readonly int _n;
-    private readonly double[][] _elasticity; // [lever][trial]
-    private readonly double[] _trialShock;
-    private readonly double[] _gdp, _otherRd, _restVa, _prevNewHte;
-    private readonly long[] _prevHtInvest;
-    private readonly int[] _listedPrev, _cumGraduates, _cumFounded, _cumOpened;
+    private readonly TrialWorld _world;
+    private readonly double[] _gdp, _growth, _zRd, _zShare, _zInvest;
+    private readonly double[] _rdRest, _vaRest, _shareRestLogit, _investRest, _investPrev, _rdScale, _vaScale;
+    private readonly double[] _baseHte, _basePtsme, _prevNewHte, _listed0, _listedPrev;
+    private readonly int[] _cumGraduates, _cumFounded, _cumOpened;
     private readonly double[][] _effectiveLever; // this year's value after coupling, [lever][trial]
     private int _year;
     private YearContext? _context;
@@ -36,48 +42,32 @@ public sealed class BatchCoordinator
         _seed = seed;
         _first = firstTrial;
         _n = trials;
-        Table = new TrialTable(model.FirstYear, model.Years, trials);
         _year = model.FirstYear - 1;
-        var b = model.Population.Base;
-        _elasticity = new double[_p.Levers.Length][];
-        _effectiveLever = new double[_p.Levers.Length][];
-        for (var l = 0; l < _p.Levers.Length; l++)
+        _world = TrialWorld.Draw(model, seed, firstTrial, trials);
+        Table = model.NewTable(trials);
+        for (var i = 0; i < model.InputIds.Length; i++)
         {
-            _elasticity[l] = new double[trials];
-            _effectiveLever[l] = new double[trials];
+            _world.Values.AsSpan(i * trials, trials).CopyTo(Table.Input(i));
         }
 
-        _trialShock = new double[trials];
-        _gdp = Fill(trials, b.Gdp);
-        _otherRd = Fill(trials, b.OtherRd);
-        _restVa = Fill(trials, b.RestIndustryVa);
-        _prevNewHte = Fill(trials, _p.NewHte2020);
-        _prevHtInvest = new long[trials];
-        Array.Fill(_prevHtInvest, b.HtInvest);
-        _listedPrev = new int[trials];
-        Array.Fill(_listedPrev, b.ListedFirms);
+        double[] New() => new double[trials];
+        (_gdp, _growth, _zRd, _zShare, _zInvest) = (New(), New(), New(), New(), New());
+        (_rdRest, _vaRest, _shareRestLogit, _investRest, _investPrev) = (New(), New(), New(), New(), New());
+        (_rdScale, _vaScale) = (New(), New());
+        (_baseHte, _basePtsme, _prevNewHte, _listed0, _listedPrev) = (New(), New(), New(), New(), New());
+        Array.Fill(_gdp, _p.Gdp2020);
         _cumGraduates = new int[trials];
         _cumFounded = new int[trials];
         _cumOpened = new int[trials];
-
-        var (k0, k1) = Streams.Key(seed);
+        _effectiveLever = _p.Levers.Select(_ => New()).ToArray();
         for (var t = 0; t < trials; t++)
         {
-            var trial = (uint)(firstTrial + t);
-            Philox.Block(k0, k1, trial, Streams.Trial, 0, 0, out var r0, out _, out _, out _);
-            _trialShock[t] = Normal.InvCDF(0, 1, Philox.ToUnit(r0));
-            for (var l = 0; l < _p.Levers.Length; l++)
-            {
-                // Lever l's elasticity: stream 1 + l / 4, word l % 4.
-                Philox.Block(k0, k1, trial, Streams.Trial, 0, 1 + ((uint)l / 4), out var a0, out var a1, out var a2, out var a3);
-                var word = (l % 4) switch { 0 => a0, 1 => a1, 2 => a2, _ => a3 };
-                var lever = _p.Levers[l];
-                _elasticity[l][t] = lever.ElasticityLo + ((lever.ElasticityHi - lever.ElasticityLo) * Philox.ToUnit(word));
-            }
+            _listed0[t] = Stock(UncertainInput.HteStock2020, t) + Stock(UncertainInput.PtsmeStock2020, t);
+            _listedPrev[t] = _listed0[t];
         }
     }
 
-    /// <summary>Indicator values of this batch's trials, filled year by year.</summary>
+    /// <summary>Indicator values (and recorded inputs) of this batch's trials, filled year by year.</summary>
     public TrialTable Table { get; }
 
     public int FirstTrial => _first;
@@ -112,85 +102,160 @@ public sealed class BatchCoordinator
 
         _year = year;
         var ctx = YearContext.Allocate(_seed, year, _first, _n);
+        var calibrationYear = year == _p.CalibrationYear;
         var (k0, k1) = Streams.Key(_seed);
+        var w = _world;
         var yearsOn = year - _p.StartYear;
-        var slots = _model.Population.Incubators.Length;
+        var recordAt = year - _p.CalibrationYear - 1; // recorded yearly inputs, from the first forecast year
+        var forecastYears = _p.LastYear - _p.CalibrationYear;
         for (var t = 0; t < _n; t++)
         {
-            Philox.Block(k0, k1, (uint)(_first + t), Streams.Macro, (uint)year, 0, out var r0, out var r1, out var r2, out var r3);
-            var g = year == _p.CalibrationYear
-                ? (_p.Gdp2021 / _p.Gdp2020) - 1 // the calibration year runs on the observed growth
-                : _p.GdpGrowthMean + (_p.GdpGrowthTrialSd * _trialShock[t]) + (_p.GdpGrowthYearSd * Normal.InvCDF(0, 1, Philox.ToUnit(r0)));
-            ctx.GdpGrowth[t] = g;
-            ctx.ExitMultiplier[t] = Math.Max(0, 1 + (_p.ExitGdpSensitivity * (_p.GdpGrowthMean - g)));
-
-            double apply = 1, pass = 1, listing = 1, rd = 1, invest = 1, inst = 1, births = 1, area = 1;
-            for (var l = 0; l < _p.Levers.Length; l++)
+            var trial = (uint)(_first + t);
+            double g, zRec, zList;
+            if (calibrationYear)
             {
-                var lever = _p.Levers[l];
-                var v = _p.LeverValues[l];
-                v = lever.Coupling switch
-                {
-                    Coupling.RewardBudget => Math.Min(v, _p.HteRewardBudget / Math.Max(1, _prevNewHte[t])),
-                    Coupling.PerListedFirm => v * _model.Population.Base.ListedFirms / Math.Max(1, _listedPrev[t]),
-                    _ => v,
-                };
-                _effectiveLever[l][t] = v;
-                var m = lever.Baseline == 0 ? 1 : Math.Max(0, 1 + (_elasticity[l][t] * ((v / lever.Baseline) - 1)));
-                switch (lever.Channel)
-                {
-                    case Channel.HteApply: apply *= m; break;
-                    case Channel.HtePass: pass *= m; break;
-                    case Channel.PtsmeListing: listing *= m; break;
-                    case Channel.RdIntensity: rd *= m; break;
-                    case Channel.Investment: invest *= m; break;
-                    case Channel.RdInstitution: inst *= m; break;
-                    case Channel.IncubatorBirths: births *= m; break;
-                    case Channel.IncubatorNewArea: area *= m; break;
-                }
+                g = w[UncertainInput.GdpGrowth2021, t];
+                zRec = w[UncertainInput.RecognitionShock2021, t];
+                zList = w[UncertainInput.ListingShock2021, t];
+                Philox.Block(k0, k1, trial, Streams.Shocks, (uint)year, 1, out var a0, out var a1, out var a2, out _);
+                (_zRd[t], _zShare[t], _zInvest[t]) = (Z(a0), Z(a1), Z(a2));
+            }
+            else
+            {
+                Philox.Block(k0, k1, trial, Streams.Shocks, (uint)year, 0, out var r0, out var r1, out var r2, out var r3);
+                Philox.Block(k0, k1, trial, Streams.Shocks, (uint)year, 1, out var a0, out var a1, out var a2, out var a3);
+                var downturn = Philox.ToUnit(r1) < w[UncertainInput.DownturnProbability, t]
+                    ? w[UncertainInput.DownturnDepth, t] * -Math.Log(Philox.ToUnit(r2)) // exponential depth, mean downturn-depth
+                    : 0;
+                // In log terms, so a deep downturn still leaves GDP positive.
+                g = Math.Exp(Math.Log(1 + w[UncertainInput.GdpGrowthMean, t]) + (w[UncertainInput.GdpGrowthYearSd, t] * Z(r0)) - downturn) - 1;
+                (zRec, zList) = (Z(r3), Z(a3));
+                (_zRd[t], _zShare[t], _zInvest[t]) = (Z(a0), Z(a1), Z(a2));
+                Table.Input(_model.InputIds.Length + recordAt)[t] = g;
+                Table.Input(_model.InputIds.Length + forecastYears + recordAt)[t] = zRec;
+                Table.Input(_model.InputIds.Length + (2 * forecastYears) + recordAt)[t] = zList;
             }
 
-            ctx.HteApply[t] = apply;
-            ctx.HtePass[t] = pass;
-            ctx.PtsmeListing[t] = listing;
-            ctx.RdInstitution[t] = inst;
-            ctx.RdIntensity[t] = rd * Math.Pow(1 + _p.RdIntensityTrend, yearsOn);
-            ctx.Investment[t] = invest * Math.Pow(1 + _p.InvestmentTrend, yearsOn)
-                * Math.Exp(_p.InvestmentShockSd * Normal.InvCDF(0, 1, Philox.ToUnit(r1)));
-            ctx.NewAreaMean[t] = BaselineOf(Channel.IncubatorNewArea) * area;
+            _growth[t] = g;
+            var effects = LeverMultipliers(t, calibrationYear);
+            var recognition = Shock(w[UncertainInput.RecognitionShockSd, t], zRec);
+            var listing = Shock(w[UncertainInput.ListingShockSd, t], zList);
 
-            var lambda = BaselineOf(Channel.IncubatorBirths) * births * _p.Calibrated.IncubatorBirthScale;
-            _cumOpened[t] += Poisson(lambda, Philox.ToUnit(r2));
+            Set(ctx, Rate.FirmGrowth, t, w[UncertainInput.FirmGrowthBeta, t] * g);
+            Set(ctx, Rate.HtePremium, t, w[UncertainInput.HteGrowthPremium, t]);
+            Set(ctx, Rate.FirmNoise, t, w[UncertainInput.FirmGrowthSd, t] * Math.Sqrt(3)); // uniform on [-a, a] has sd a / sqrt(3)
+            Set(ctx, Rate.Exit, t, w[UncertainInput.ExitLevel, t] * Math.Exp(w[UncertainInput.ExitGdpSensitivity, t] * (_p.ReferenceGrowth - g)));
+            Set(ctx, Rate.ExitSizeSlope, t, w[UncertainInput.ExitSizeSlope, t]);
+            Set(ctx, Rate.HteApply, t, w[UncertainInput.HteApplyLevel, t] * recognition * effects[(int)Channel.HteApply]);
+            Set(ctx, Rate.HtePass, t, w[UncertainInput.HtePassRate, t] * effects[(int)Channel.HtePass]);
+            Set(ctx, Rate.PassIneligible, t, w[UncertainInput.HtePassIneligible, t]);
+            Set(ctx, Rate.RenewalKeep, t, 1 - w[UncertainInput.HteRenewalLoss, t]);
+            Set(ctx, Rate.PtsmeListing, t, w[UncertainInput.PtsmeListingLevel, t] * listing * effects[(int)Channel.PtsmeListing]);
+            Set(ctx, Rate.EagletListing, t, _p.EagletListingYoung * w[UncertainInput.EagletListingLevel, t] * listing);
+            Set(ctx, Rate.Revocation, t, w[UncertainInput.PtsmeRevocationRate, t]);
+            Set(ctx, Rate.RdIntensity, t, w[UncertainInput.RdIntensityLevel, t] * Math.Pow(1 + w[UncertainInput.FirmRdTrend, t], yearsOn)
+                * effects[(int)Channel.RdIntensity]);
+            Set(ctx, Rate.RdLevel, t, w[UncertainInput.RdIntensityLevel, t]);
+            Set(ctx, Rate.Investment, t, effects[(int)Channel.Investment]);
+            Set(ctx, Rate.RdInstitution, t, w[UncertainInput.RdInstitutionLevel, t] * effects[(int)Channel.RdInstitution]);
+            Set(ctx, Rate.MunicipalFounding, t, w[UncertainInput.MunicipalCentreLevel, t] * effects[(int)Channel.RdInstitution]);
+            Set(ctx, Rate.HteInstitutionFactor, t, w[UncertainInput.RdInstitutionHteFactor, t]);
+            Set(ctx, Rate.QualitySpread, t, w[UncertainInput.QualitySpread, t]);
+            Set(ctx, Rate.RevenueLevel, t, w[UncertainInput.RevenueLevel, t]);
+            Set(ctx, Rate.NewAreaMean, t, BaselineOf(Channel.IncubatorNewArea) * effects[(int)Channel.IncubatorNewArea]);
+            Set(ctx, Rate.IncubatorExpansion, t, w[UncertainInput.IncubatorExpansionRate, t]);
+            Set(ctx, Rate.GraduationLevel, t, w[UncertainInput.GraduationLevel, t]);
+            Set(ctx, Rate.IncubatorUpgrade, t, w[UncertainInput.IncubatorUpgradeRate, t]);
+            Set(ctx, Rate.M2PerTenant, t, w[UncertainInput.IncubatorM2PerTenant, t]);
+            Set(ctx, Rate.NewAreaNoise, t, w[UncertainInput.IncubatorAreaSd, t] * Math.Sqrt(3));
+            Set(ctx, Rate.ProvincialShare, t, w[UncertainInput.NewIncubatorProvincialShare, t]);
+            Set(ctx, Rate.IncubatorAreaLevel, t, w[UncertainInput.IncubatorArea2020, t]);
+
+            // Openings and entrants: Poisson counts, each on its own keyed stream.
+            var openings = new KeyedUniforms(_seed, trial, Streams.Counts, (uint)(year * 4));
+            var founding = new KeyedUniforms(_seed, trial, Streams.Counts, (uint)((year * 4) + 1));
+            var lambda = BaselineOf(Channel.IncubatorBirths) * w[UncertainInput.IncubatorBirthLevel, t] * effects[(int)Channel.IncubatorBirths];
+            _cumOpened[t] += (int)Samplers.Poisson(lambda, ref openings);
             var open = _p.Incubators2020 + _cumOpened[t];
-            ctx.OpenIncubators[t] = Math.Min(open, slots);
-            // Last year's graduates and last year's newly founded firms enter this year.
-            ctx.ActiveEntrants[t] = _cumGraduates[t] + _cumFounded[t];
-            _cumFounded[t] += Poisson(_p.NewFirmsPerYear, Philox.ToUnit(r3));
+            if (open > _p.IncubatorSlots)
+            {
+                throw new ModelCapacityException($"trial {trial} opens {open} incubators by {year}, more than assumptions.incubator-slots ({_p.IncubatorSlots}); raise it");
+            }
+
+            // Graduates of last year and the firms founded this year enter this year.
+            _cumFounded[t] += (int)Samplers.Poisson(w[UncertainInput.NewFirmsPerYear, t], ref founding);
+            var entrants = _cumGraduates[t] + _cumFounded[t];
+            if (entrants > _p.EntrantSlots)
+            {
+                throw new ModelCapacityException($"trial {trial} needs {entrants} entrant slots by {year}, more than assumptions.entrant-slots ({_p.EntrantSlots}); raise it");
+            }
+
+            ctx[TrialCount.OpenIncubators][t] = open;
+            ctx[TrialCount.ActiveEntrants][t] = entrants;
+            ctx[TrialCount.InitialHte][t] = Stock(UncertainInput.HteStock2020, t);
+            ctx[TrialCount.InitialPtsme][t] = Stock(UncertainInput.PtsmeStock2020, t);
+            ctx[TrialCount.InitialEaglet][t] = Stock(UncertainInput.EagletStock2020, t);
+            ctx[TrialCount.InitialCandidate][t] = Stock(UncertainInput.CandidateStock2020, t);
         }
 
         _context = ctx;
         return ctx;
     }
 
-    /// <summary>Closes the year: derives every indicator per trial from the merged metrics.</summary>
+    /// <summary>Closes the year: the district beyond the synthetic firms moves on, and every indicator is derived per trial.</summary>
     public void EndYear(PartialAggregate merged)
     {
-        var ctx = _context ?? throw new InvalidOperationException("EndYear without BeginYear");
+        if (_context is null)
+        {
+            throw new InvalidOperationException("EndYear without BeginYear");
+        }
+
         if (merged.Trials != _n)
         {
             throw new ArgumentException($"expected a partial of {_n} trials, got {merged.Trials}", nameof(merged));
         }
 
         var y = _year;
+        var calibrationYear = y == _p.CalibrationYear;
+        var w = _world;
+        var reference = _p.ReferenceGrowth;
         for (var t = 0; t < _n; t++)
         {
-            var g = ctx.GdpGrowth[t];
-            _gdp[t] *= 1 + g;
-            _otherRd[t] *= 1 + g;
-            _restVa[t] *= 1 + (_p.OtherIndustryBeta * g);
-
             long M(Metric m) => merged[m, t];
+            double Money(Metric m) => Fixed.ToMillionYuan(merged[m, t]);
+            if (calibrationYear)
+            {
+                StartTopDown(t, merged);
+            }
+
+            var g = _growth[t];
+            _gdp[t] *= 1 + g;
+            // Log-linear trends: a response to GDP away from the reference growth, and yearly noise.
+            _rdRest[t] *= Math.Exp(Math.Log(1 + w[UncertainInput.RdGrowthMean, t]) + (w[UncertainInput.RdGdpResponse, t] * (g - reference))
+                + (w[UncertainInput.RdGrowthYearSd, t] * _zRd[t]));
+            _vaRest[t] *= Math.Exp(w[UncertainInput.IndustryGrowthBeta, t] * Math.Log(1 + g));
+            _shareRestLogit[t] += w[UncertainInput.HtShareDrift, t] + (w[UncertainInput.HtShareYearSd, t] * _zShare[t]);
+            var invest = Money(Metric.HtInvest);
+            double investTotal;
+            if (calibrationYear)
+            {
+                // 2021's high-tech investment growth is observed: the district beyond the firms takes up the rest.
+                investTotal = _investPrev[t] * (1 + (_p.HtInvestGrowth2021 / 100));
+                _investRest[t] = investTotal - invest;
+                if (_investRest[t] <= 0)
+                {
+                    throw new InvalidOperationException($"trial {_first + t}: the synthetic firms' 2021 high-tech investment alone exceeds the observed growth; narrow ht-invest-coverage");
+                }
+            }
+            else
+            {
+                _investRest[t] *= Math.Exp(Math.Log(1 + w[UncertainInput.HtInvestGrowthMean, t])
+                    + (w[UncertainInput.HtInvestGdpResponse, t] * (g - reference)) + (w[UncertainInput.HtInvestYearSd, t] * _zInvest[t]));
+                investTotal = invest + _investRest[t];
+            }
+
             var newHte = M(Metric.NewHte);
+            var shareRest = 1 / (1 + Math.Exp(-_shareRestLogit[t]));
             Table.Set(Indicator.NewHte, y, t, newHte);
             Table.Set(Indicator.NewPtsme, y, t, M(Metric.NewPtsme));
             Table.Set(Indicator.NewEaglet, y, t, M(Metric.NewEaglet));
@@ -201,24 +266,88 @@ public sealed class BatchCoordinator
             Table.Set(Indicator.IncubatorArea, y, t, M(Metric.IncubatorArea));
             Table.Set(Indicator.HteStock, y, t, M(Metric.HteStock));
             Table.Set(Indicator.PtsmeStock, y, t, M(Metric.PtsmeStock));
+            Table.Set(Indicator.HteStockMultiple, y, t, M(Metric.HteStock) / _baseHte[t]);
+            Table.Set(Indicator.PtsmeStockMultiple, y, t, M(Metric.PtsmeStock) / _basePtsme[t]);
             Table.Set(Indicator.EagletStock, y, t, M(Metric.EagletStock));
             Table.Set(Indicator.CandidateStock, y, t, M(Metric.CandidateStock));
             Table.Set(Indicator.Births, y, t, M(Metric.Births));
-            var gdpMillions = _gdp[t] * 1000;
-            Table.Set(Indicator.RdGdp, y, t, 100 * (Fixed.ToMillionYuan(M(Metric.RdSpend)) + _otherRd[t]) / gdpMillions);
-            Table.Set(Indicator.HtVaShare, y, t, 100 * Fixed.ToMillionYuan(M(Metric.HtVa)) / (Fixed.ToMillionYuan(M(Metric.AboveScaleVa)) + _restVa[t]));
-            var invest = M(Metric.HtInvest);
-            Table.Set(Indicator.HtInvestGrowth, y, t, 100 * (((double)invest / _prevHtInvest[t]) - 1));
+            Table.Set(Indicator.PtsmeRevoked, y, t, M(Metric.PtsmeRevoked));
+            Table.Set(Indicator.RdGdp, y, t, 100 * ((_rdScale[t] * Money(Metric.RdSpend)) + _rdRest[t]) / (_gdp[t] * 1000));
+            Table.Set(Indicator.HtVaShare, y, t,
+                100 * ((_vaScale[t] * Money(Metric.HtVa)) + (shareRest * _vaRest[t])) / ((_vaScale[t] * Money(Metric.AboveScaleVa)) + _vaRest[t]));
+            Table.Set(Indicator.HtInvestGrowth, y, t, 100 * ((investTotal / _investPrev[t]) - 1));
             Table.Set(Indicator.Gdp, y, t, _gdp[t]);
             Table.Set(Indicator.PolicyCost, y, t, PolicyCost(merged, t));
 
-            _prevHtInvest[t] = invest;
+            _investPrev[t] = investTotal;
             _prevNewHte[t] = newHte;
-            _listedPrev[t] = (int)M(Metric.ListedFirms);
+            _listedPrev[t] = M(Metric.ListedFirms);
             _cumGraduates[t] += (int)M(Metric.Graduates);
         }
 
         _context = null;
+    }
+
+    /// <summary>
+    /// The district beyond the synthetic firms at the end of the start year, from the firms' own start
+    /// (the base metrics of the first year) and the trial's coverages: the synthetic firms stand for
+    /// their share of the district's R&D (R&D/GDP is the 2020 fact), of above-scale value added and of
+    /// high-tech investment, and the rest (large firms, public R&D) moves top-down. The firms' sums
+    /// are scaled to their share (statistical R&D is not the R&D the HTE rules count), so their changes
+    /// (levers, recognitions) move the district totals in proportion.
+    /// </summary>
+    private void StartTopDown(int t, PartialAggregate merged)
+    {
+        double Money(Metric m) => Fixed.ToMillionYuan(merged[m, t]);
+        var w = _world;
+        _baseHte[t] = merged[Metric.BaseHteStock, t];
+        _basePtsme[t] = merged[Metric.BasePtsmeStock, t];
+        var rd = Money(Metric.BaseRdSpend);
+        var va = Money(Metric.BaseAboveScaleVa);
+        if (rd <= 0 || va <= 0 || _baseHte[t] <= 0 || _basePtsme[t] <= 0)
+        {
+            throw new InvalidOperationException($"trial {_first + t}: the synthetic firms start with no R&D, no above-scale value added or an empty stock");
+        }
+
+        var totalRd = _p.RdGdp2020 / 100 * _p.Gdp2020 * 1000;
+        var rdCoverage = w[UncertainInput.RdCoverage, t];
+        _rdScale[t] = rdCoverage * totalRd / rd;
+        _rdRest[t] = (1 - rdCoverage) * totalRd;
+        var vaCoverage = w[UncertainInput.VaCoverage, t];
+        _vaScale[t] = 1;
+        _vaRest[t] = va * (1 - vaCoverage) / vaCoverage; // the share needs the ratio only
+
+        var share = w[UncertainInput.HtShareRest2020, t];
+        _shareRestLogit[t] = Math.Log(share / (1 - share));
+        var coverage = w[UncertainInput.HtInvestCoverage, t];
+        var baseInvest = Money(Metric.BaseHtInvest);
+        _investPrev[t] = baseInvest / coverage;
+    }
+
+    /// <summary>Each channel's multiplier for trial t: 1 in the calibration year (observed policy), else the levers' effects after their couplings.</summary>
+    private double[] LeverMultipliers(int t, bool calibrationYear)
+    {
+        var effects = new double[8];
+        Array.Fill(effects, 1.0);
+        for (var l = 0; l < _p.Levers.Length; l++)
+        {
+            var lever = _p.Levers[l];
+            var v = calibrationYear ? lever.Baseline : _p.LeverValues[l];
+            var effective = lever.Coupling switch
+            {
+                // The budget scales with the reward the policy sets, so a higher reward never pays less per firm.
+                Coupling.RewardBudget => Math.Min(v, _p.HteRewardBudget * (lever.Baseline == 0 ? 1 : v / lever.Baseline) / Math.Max(1, _prevNewHte[t])),
+                Coupling.PerListedFirm => v * _listed0[t] / Math.Max(1, _listedPrev[t]),
+                _ => v,
+            };
+            _effectiveLever[l][t] = effective;
+            if (!calibrationYear && lever.Baseline != 0)
+            {
+                effects[(int)lever.Channel] *= LeverEffects.Multiplier(_world.Elasticity(l)[t], effective / lever.Baseline);
+            }
+        }
+
+        return effects;
     }
 
     private double PolicyCost(PartialAggregate merged, int t)
@@ -237,40 +366,25 @@ public sealed class BatchCoordinator
                 CostBase.PipelineFirms => merged[Metric.CandidateStock, t] + merged[Metric.EagletStock, t] + merged[Metric.PtsmeStock, t],
                 _ => 0,
             };
-            var value = lever.CostTimesValue ? _effectiveLever[l][t] : 1;
+
+            // A volume shared by listed firms costs what is lent, however thinly it is spread.
+            var value = !lever.CostTimesValue ? 1
+                : lever.Coupling == Coupling.PerListedFirm ? (_year == _p.CalibrationYear ? lever.Baseline : _p.LeverValues[l])
+                : _effectiveLever[l][t];
             cost += lever.CostFactor * value * quantity;
         }
 
         return cost;
     }
 
+    private int Stock(UncertainInput stock, int t) => (int)Math.Round(_world[stock, t]);
+
     private double BaselineOf(Channel channel) => _p.Levers.First(l => l.Channel == channel).Baseline;
 
-    private static int Poisson(double lambda, double u)
-    {
-        if (lambda <= 0)
-        {
-            return 0;
-        }
+    /// <summary>A mean-one lognormal multiplier: exp(sd z - sd^2 / 2).</summary>
+    private static double Shock(double sd, double z) => Math.Exp((sd * z) - (sd * sd / 2));
 
-        // Inversion: the smallest k with F(k) >= u. Exact enough for the lambdas used (< 200).
-        var p = Math.Exp(-lambda);
-        var f = p;
-        var k = 0;
-        while (u > f && k < 10_000)
-        {
-            k++;
-            p *= lambda / k;
-            f += p;
-        }
+    private static double Z(uint word) => Normal.InvCDF(0, 1, Philox.ToUnit(word));
 
-        return k;
-    }
-
-    private static double[] Fill(int n, double v)
-    {
-        var a = new double[n];
-        Array.Fill(a, v);
-        return a;
-    }
+    private static void Set(YearContext ctx, Rate rate, int t, double value) => ctx.Rates[((int)rate * ctx.Trials) + t] = value;
 }

@@ -15,7 +15,7 @@ public struct EnterpriseState
     /// <summary>Year of the current HTE certificate, minus 2000.</summary>
     public byte CertYear;
 
-    /// <summary>Founding year minus 1900 (entrants: the year they graduated).</summary>
+    /// <summary>Founding year minus 1900 (entrants: the year they entered).</summary>
     public byte Born;
 
     /// <summary>Revenue in M yuan.</summary>
@@ -23,33 +23,98 @@ public struct EnterpriseState
 }
 
 /// <summary>
-/// An enterprise's yearly step over a batch of trials: revenue growth, exit, tier moves
-/// (candidate -> Eaglet -> PTSME -> HTE, with HTE certificates renewed or lost every
+/// An enterprise's yearly step over a batch of trials: revenue growth, exit (faster for small firms),
+/// tech-SME listing revoked (a firm past the SME ceiling, or at the trial's rate), Eaglets ageing out,
+/// tier moves (candidate -> Eaglet -> PTSME -> HTE, with HTE certificates renewed or lost every
 /// <see cref="StepRules.CertificateYears"/> years), R&D institutions, and its contribution to the
-/// district totals, added straight into the partial aggregate (nothing per agent is stored).
-/// One Philox block (four uniforms) per agent, trial and year.
+/// district totals, added into a metric sink (the accumulator's staged counts and rows; nothing per
+/// agent is stored). Every rate is the trial's (<see cref="YearContext"/>). One Philox block (four
+/// uniforms) per agent, trial and year.
 /// </summary>
 public static class EnterpriseAgent
 {
     /// <summary>
-    /// An entrant slot no trial has opened by this year: its step does nothing. Slots open in rank
-    /// order and never close, so a dormant agent was dormant in every earlier year of the batch and its
-    /// states are still <see cref="Init"/>'s (callers may skip it, and initialise it when it wakes).
+    /// An agent absent from every trial of the batch this year: an entrant slot no trial has opened
+    /// (slots open in rank order and never close, so it was dormant in every earlier year too and its
+    /// states are still <see cref="Init{TSink}"/>'s), or a start-year firm ranked beyond every trial's
+    /// stock of its tier. Callers skip it.
     /// </summary>
-    public static bool IsDormant(in EnterpriseProfile p, YearContext ctx) =>
-        p.InitialTier == Tier.Latent && p.EntrantRank >= ctx.MaxActiveEntrants;
-
-    public static void Init(in EnterpriseProfile p, Span<EnterpriseState> states)
+    public static bool IsDormant(in EnterpriseProfile p, YearContext ctx) => p.InitialTier switch
     {
-        var s = new EnterpriseState
+        Tier.Latent => p.Rank >= ctx.Max(TrialCount.ActiveEntrants),
+        Tier.Hte => p.Rank >= ctx.Max(TrialCount.InitialHte),
+        Tier.Ptsme => p.Rank >= ctx.Max(TrialCount.InitialPtsme),
+        Tier.Eaglet => p.Rank >= ctx.Max(TrialCount.InitialEaglet),
+        _ => p.Rank >= ctx.Max(TrialCount.InitialCandidate),
+    };
+
+    /// <summary>
+    /// The agent's state in each trial at the end of the start year, and its contribution to that
+    /// year's base metrics: a start-year firm is there in a trial whose stock of its tier exceeds its
+    /// rank (else it is absent, as exited), with its revenue at the trial's level.
+    /// </summary>
+    public static void Init<TSink>(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r, ref TSink sink)
+        where TSink : struct, IMetricSink
+    {
+        var initial = p.InitialTier switch
         {
-            Tier = p.InitialTier,
-            Institution = p.InitialInstitution,
-            CertYear = (byte)Math.Max(0, p.CertYear - 2000),
-            Born = (byte)Math.Max(0, p.BornYear - 1900),
-            Revenue = (float)p.Revenue0,
+            Tier.Hte => ctx[TrialCount.InitialHte],
+            Tier.Ptsme => ctx[TrialCount.InitialPtsme],
+            Tier.Eaglet => ctx[TrialCount.InitialEaglet],
+            Tier.Candidate => ctx[TrialCount.InitialCandidate],
+            _ => default,
         };
-        states.Fill(s);
+        var level = ctx[Rate.RevenueLevel];
+        var rdLevel = ctx[Rate.RdLevel];
+        for (var t = 0; t < states.Length; t++)
+        {
+            var present = p.InitialTier == Tier.Latent || p.Rank < initial[t];
+            var revenue = (float)(p.Revenue0 * level[t]);
+            states[t] = new EnterpriseState
+            {
+                Tier = present ? p.InitialTier : Tier.Exited,
+                Institution = p.InitialInstitution,
+                CertYear = (byte)Math.Max(0, p.CertYear - 2000),
+                Born = (byte)Math.Max(0, p.BornYear - 1900),
+                Revenue = revenue,
+            };
+            if (!present || p.InitialTier == Tier.Latent)
+            {
+                continue;
+            }
+
+            if (p.InitialTier == Tier.Hte)
+            {
+                sink.Add(Metric.BaseHteStock, t, 1);
+            }
+
+            if (p.InitialTier == Tier.Ptsme || (p.InitialTier == Tier.Hte && revenue <= r.SmeMaxRevenue))
+            {
+                sink.Add(Metric.BasePtsmeStock, t, 1);
+            }
+
+            sink.Add(Metric.BaseRdSpend, t, Fixed.MillionYuan(revenue * p.RdIntensity * rdLevel[t]));
+            if (revenue >= r.AboveScaleRevenue)
+            {
+                var va = Fixed.MillionYuan(revenue * p.VaRatio);
+                sink.Add(Metric.BaseAboveScaleVa, t, va);
+                if (p.HighTech)
+                {
+                    sink.Add(Metric.BaseHtVa, t, va);
+                }
+            }
+
+            if (p.HighTech)
+            {
+                sink.Add(Metric.BaseHtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio));
+            }
+        }
+    }
+
+    public static void Init(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r, Accumulator acc)
+    {
+        var sink = new AccumulatorSink(acc);
+        Init(p, states, ctx, r, ref sink);
     }
 
     public static void Step(in EnterpriseProfile p, uint agent, Span<EnterpriseState> states, YearContext ctx, StepRules r, PartialAggregate acc)
@@ -85,7 +150,6 @@ public static class EnterpriseAgent
 
         var (k0, k1) = Streams.Key(ctx.Seed);
         var year = ctx.Year;
-        var quality = 1 + (r.QualitySpread * ((2 * p.Quality) - 1));
         var n = states.Length;
         var words = Words(n);
         var w0 = words.AsSpan(0, n);
@@ -95,23 +159,25 @@ public static class EnterpriseAgent
         PhiloxBatch.Fill(path, k0, k1, (uint)ctx.FirstTrial, agent, (uint)year, 0, w0, w1, w2, w3);
         var start = path switch
         {
-            VectorPath.Avx512 when EnterpriseKernel512.IsSupported => EnterpriseKernel512.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink),
-            VectorPath.Avx2 when EnterpriseKernel256.IsSupported => EnterpriseKernel256.Step(p, states, ctx, r, quality, w0, w1, w2, w3, ref sink),
+            VectorPath.Avx512 when EnterpriseKernel512.IsSupported => EnterpriseKernel512.Step(p, states, ctx, r, w0, w1, w2, w3, ref sink),
+            VectorPath.Avx2 when EnterpriseKernel256.IsSupported => EnterpriseKernel256.Step(p, states, ctx, r, w0, w1, w2, w3, ref sink),
             _ => 0,
         };
+        var rates = new Rates(ctx);
+        var centredQuality = (2 * p.Quality) - 1;
         for (var t = start; t < states.Length; t++)
         {
             ref var s = ref states[t];
             if (s.Tier == Tier.Latent)
             {
-                if (p.EntrantRank >= ctx.ActiveEntrants[t])
+                if (p.Rank >= ctx.Counts[((int)TrialCount.ActiveEntrants * n) + t])
                 {
                     continue;
                 }
 
                 s.Tier = Tier.Candidate;
                 s.Born = (byte)(year - 1900);
-                s.Revenue = (float)p.Revenue0;
+                s.Revenue = (float)(p.Revenue0 * rates[Rate.RevenueLevel, t]);
                 sink.Add(Metric.Births, t, 1);
             }
             else if (s.Tier == Tier.Exited)
@@ -122,28 +188,47 @@ public static class EnterpriseAgent
             uint r0 = w0[t], r1 = w1[t], r2 = w2[t], r3 = w3[t];
             var tier = s.Tier;
             var ti = tier - Tier.Candidate;
+            var quality = 1 + (rates[Rate.QualitySpread, t] * centredQuality);
 
-            var growth = (r.FirmGrowthBeta * ctx.GdpGrowth[t])
-                + (tier == Tier.Hte ? r.HteGrowthPremium : 0)
-                + (r.FirmNoise * ((2 * Philox.ToUnit(r0)) - 1));
+            var growth = rates[Rate.FirmGrowth, t]
+                + (tier == Tier.Hte ? rates[Rate.HtePremium, t] : 0)
+                + (rates[Rate.FirmNoise, t] * ((2 * Philox.ToUnit(r0)) - 1));
             var revenue = Math.Max(s.Revenue * (1 + growth), 0.01);
 
-            if (Philox.ToUnit(r1) < r.ExitRate[ti] * ctx.ExitMultiplier[t])
+            // One uniform decides exit, then (for a listed tech SME) revocation: disjoint bands.
+            var u1 = Philox.ToUnit(r1);
+            var pExit = r.ExitRate[ti] * rates[Rate.Exit, t] * r.ExitSizeFactor(revenue, rates[Rate.ExitSizeSlope, t]);
+            if (u1 < pExit)
             {
                 s.Tier = Tier.Exited;
                 sink.Add(Metric.Exits, t, 1);
                 continue;
             }
 
-            var rd = p.RdIntensity * ctx.RdIntensity[t];
+            var settled = false; // a firm that lost a listing or aged out this year climbs no further this year
+            if (tier == Tier.Ptsme && (revenue > r.SmeMaxRevenue || u1 < pExit + rates[Rate.Revocation, t]))
+            {
+                tier = Tier.Candidate;
+                settled = true;
+                sink.Add(Metric.PtsmeRevoked, t, 1);
+            }
+            else if (tier == Tier.Eaglet && year - (1900 + s.Born) > r.EagletMaxAge)
+            {
+                tier = Tier.Candidate;
+                settled = true;
+                sink.Add(Metric.EagletAgedOut, t, 1);
+            }
+
+            ti = tier - Tier.Candidate;
+            var rd = p.RdIntensity * rates[Rate.RdIntensity, t];
+            var eligible = rd >= r.RdThreshold(revenue) ? 1 : rates[Rate.PassIneligible, t];
             var u = Philox.ToUnit(r2);
             if (tier == Tier.Hte)
             {
                 if (year - (2000 + s.CertYear) >= r.CertificateYears)
                 {
-                    // Re-application: the usual loss rate, worse when below the R&D criterion.
-                    var keep = (1 - r.HteRenewalLoss) * (rd >= r.RdThreshold(revenue) ? 1 : r.HtePassIneligible);
-                    if (u < keep)
+                    // Re-application: kept at the trial's rate, worse when below the R&D criterion.
+                    if (u < rates[Rate.RenewalKeep, t] * eligible)
                     {
                         s.CertYear = (byte)(year - 2000);
                         sink.Add(Metric.HteRenewed, t, 1);
@@ -155,17 +240,17 @@ public static class EnterpriseAgent
                     }
                 }
             }
-            else
+            else if (!settled)
             {
-                var pass = Math.Min(0.98, r.HtePassRate * ctx.HtePass[t]) * (rd >= r.RdThreshold(revenue) ? 1 : r.HtePassIneligible);
-                var pHte = r.HteApply[ti] * ctx.HteApply[t] * quality * pass;
+                var pass = Math.Min(0.98, rates[Rate.HtePass, t]) * eligible;
+                var pHte = r.HteApply[ti] * rates[Rate.HteApply, t] * quality * pass;
                 var pPtsme = tier == Tier.Ptsme ? 0
-                    : (tier == Tier.Eaglet ? r.PtsmeListingEaglet : r.PtsmeListingCandidate) * ctx.PtsmeListing[t] * quality;
+                    : (tier == Tier.Eaglet ? r.PtsmeListingEaglet : r.PtsmeListingCandidate) * rates[Rate.PtsmeListing, t] * quality;
                 var pEaglet = tier == Tier.Candidate
                     && year - (1900 + s.Born) <= r.EagletMaxAge
                     && revenue <= r.EagletMaxRevenue
                     && rd >= r.RdThresholdSmall
-                    ? r.EagletListing * quality : 0;
+                    ? rates[Rate.EagletListing, t] * quality : 0;
                 if (u < pHte)
                 {
                     tier = Tier.Hte;
@@ -186,8 +271,9 @@ public static class EnterpriseAgent
 
             if (tier >= Tier.Ptsme && s.Institution < 4)
             {
-                var pInst = r.InstitutionUpgrade[s.Institution] * ctx.RdInstitution[t] * quality
-                    * (tier == Tier.Hte ? r.InstitutionHteFactor : 1);
+                var pInst = r.InstitutionUpgrade[s.Institution]
+                    * (s.Institution == 0 ? rates[Rate.MunicipalFounding, t] : rates[Rate.RdInstitution, t]) * quality
+                    * (tier == Tier.Hte ? rates[Rate.HteInstitutionFactor, t] : 1);
                 if (Philox.ToUnit(r3) < pInst)
                 {
                     s.Institution++;
@@ -228,27 +314,21 @@ public static class EnterpriseAgent
 
             if (p.HighTech)
             {
-                sink.Add(Metric.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * ctx.Investment[t]));
+                sink.Add(Metric.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * rates[Rate.Investment, t]));
             }
         }
 
         sink.AgentDone();
     }
 
-    /// <summary>
-    /// What the vector kernels check before their unchecked loads: every year-context array, the sink
-    /// and the four Philox word streams hold the batch's <paramref name="trials"/> (the words at least
-    /// the <paramref name="vectorTrials"/> the kernel steps).
-    /// </summary>
+    /// <summary>What the vector kernels check before their unchecked loads: the year context, the sink and the four Philox word streams hold the batch.</summary>
     internal static void CheckKernelBatch(int trials, int vectorTrials, YearContext ctx, int sinkTrials,
         ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3)
     {
-        if (sinkTrials < trials || ctx.Trials < trials || ctx.GdpGrowth.Length < trials
-            || ctx.ExitMultiplier.Length < trials || ctx.RdIntensity.Length < trials || ctx.HtePass.Length < trials
-            || ctx.HteApply.Length < trials || ctx.PtsmeListing.Length < trials || ctx.RdInstitution.Length < trials
-            || ctx.Investment.Length < trials || ctx.ActiveEntrants.Length < trials)
+        if (sinkTrials < trials || ctx.Trials != trials || ctx.Rates.Length != YearContext.RateCount * trials
+            || ctx.Counts.Length != YearContext.CountCount * trials)
         {
-            throw new ArgumentException("the batch is larger than the year context or the sink");
+            throw new ArgumentException("the batch does not match the year context or the sink");
         }
 
         if (w0.Length < vectorTrials || w1.Length < vectorTrials || w2.Length < vectorTrials || w3.Length < vectorTrials)
@@ -269,5 +349,14 @@ public static class EnterpriseAgent
         }
 
         return _words;
+    }
+
+    /// <summary>The year context's rates by (rate, trial).</summary>
+    private readonly ref struct Rates(YearContext ctx)
+    {
+        private readonly double[] _rates = ctx.Rates;
+        private readonly int _trials = ctx.Trials;
+
+        public double this[Rate rate, int trial] => _rates[((int)rate * _trials) + trial];
     }
 }

@@ -28,7 +28,7 @@ internal static class EnterpriseKernel256
 
     /// <summary>Steps trials [0, 4k) and returns 4k, the first trial left to the scalar loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Step<TSink>(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r, double quality,
+    public static int Step<TSink>(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r,
         ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3, ref TSink sink)
         where TSink : struct, IMetricSink
     {
@@ -37,6 +37,7 @@ internal static class EnterpriseKernel256
 
         var raw = MemoryMarshal.Cast<EnterpriseState, ulong>(states);
         var year = ctx.Year;
+        var trials = ctx.Trials;
 
         var byteMask = Vector256.Create(0xFFUL);
         var one = Vector256.Create(1L);
@@ -45,15 +46,12 @@ internal static class EnterpriseKernel256
         var tPtsme = Vector256.Create((long)Tier.Ptsme);
         var tHte = Vector256.Create((long)Tier.Hte);
         var tExited = Vector256.Create((long)Tier.Exited);
-        var rank = Vector256.Create((long)p.EntrantRank);
+        var rank = Vector256.Create((long)p.Rank);
         var bornNow = Vector256.Create((long)(year - 1900));
         var certNow = Vector256.Create((long)(year - 2000));
         var certAgeLimit = Vector256.Create((long)r.CertificateYears);
         var yearV = Vector256.Create((long)year);
-        var rev0 = Vector256.Create((double)(float)p.Revenue0);
-        var beta = Vector256.Create(r.FirmGrowthBeta);
-        var premium = Vector256.Create(r.HteGrowthPremium);
-        var noise = Vector256.Create(r.FirmNoise);
+        var rev0 = Vector256.Create(p.Revenue0);
         var two = Vector256.Create(2.0);
         var oneD = Vector256.Create(1.0);
         var zeroD = Vector256<double>.Zero;
@@ -63,12 +61,8 @@ internal static class EnterpriseKernel256
         var minRevenue = Vector256.Create(0.01);
         var million = Vector256.Create(1e6);
         var rdIntensity = Vector256.Create(p.RdIntensity);
-        var q = Vector256.Create(quality);
-        var keep1 = Vector256.Create(1 - r.HteRenewalLoss);
-        var passIneligible = Vector256.Create(r.HtePassIneligible);
-        var passRate = Vector256.Create(r.HtePassRate);
+        var centredQuality = Vector256.Create((2 * p.Quality) - 1);
         var passCap = Vector256.Create(0.98);
-        var eagletP = Vector256.Create(r.EagletListing * quality);
         var eagletMaxAge = Vector256.Create(r.EagletMaxAge);
         var eagletMaxRevenue = Vector256.Create(r.EagletMaxRevenue);
         var rdSmall = Vector256.Create(r.RdThresholdSmall);
@@ -76,7 +70,8 @@ internal static class EnterpriseKernel256
         var rdLarge = Vector256.Create(r.RdThresholdLarge);
         var mediumRevenue = Vector256.Create(r.MediumRevenue);
         var largeRevenue = Vector256.Create(r.LargeRevenue);
-        var hteFactor = Vector256.Create(r.InstitutionHteFactor);
+        var exitSmall = Vector256.Create(r.ExitSmallRevenue);
+        var exitLarge = Vector256.Create(r.ExitLargeRevenue);
         var smeMax = Vector256.Create(r.SmeMaxRevenue);
         var aboveScale = Vector256.Create(r.AboveScaleRevenue);
         var vaRatio = Vector256.Create(p.VaRatio);
@@ -125,7 +120,8 @@ internal static class EnterpriseKernel256
         ref var w1Start = ref MemoryMarshal.GetReference(w1);
         ref var w2Start = ref MemoryMarshal.GetReference(w2);
         ref var w3Start = ref MemoryMarshal.GetReference(w3);
-        ref var entrants = ref MemoryMarshal.GetArrayDataReference(ctx.ActiveEntrants);
+        ref var rates = ref MemoryMarshal.GetArrayDataReference(ctx.Rates);
+        ref var counts = ref MemoryMarshal.GetArrayDataReference(ctx.Counts);
 
         for (var t = 0; t < n; t += 4)
         {
@@ -141,11 +137,12 @@ internal static class EnterpriseKernel256
             var latent = Vector256.Equals(tier, Vector256<long>.Zero);
             if (latent != Vector256<long>.Zero)
             {
-                var open = Avx2.ConvertToVector256Int64(Vector128.LoadUnsafe(ref entrants, (nuint)t));
+                var open = Avx2.ConvertToVector256Int64(Vector128.LoadUnsafe(ref counts, (nuint)(((int)TrialCount.ActiveEntrants * trials) + t)));
                 var born4 = latent & Vector256.LessThan(rank, open);
+                var entrantRevenue = Avx.ConvertToVector256Double(Avx.ConvertToVector128Single(rev0 * Load(ref rates, Rate.RevenueLevel, trials, t)));
                 tier = Vector256.ConditionalSelect(born4, tCandidate, tier);
                 born = Vector256.ConditionalSelect(born4, bornNow, born);
-                revenueOld = Vector256.ConditionalSelect(born4.AsDouble(), rev0, revenueOld);
+                revenueOld = Vector256.ConditionalSelect(born4.AsDouble(), entrantRevenue, revenueOld);
                 births = born4;
             }
 
@@ -160,47 +157,59 @@ internal static class EnterpriseKernel256
             var u1 = Unit(ref w1Start, t, scale32, halfScale);
             var u = Unit(ref w2Start, t, scale32, halfScale);
             var u3 = Unit(ref w3Start, t, scale32, halfScale);
+            var quality = oneD + (Load(ref rates, Rate.QualitySpread, trials, t) * centredQuality);
             var isHte = Vector256.Equals(tier, tHte);
-            var isCandidate = Vector256.Equals(tier, tCandidate);
             var isEaglet = Vector256.Equals(tier, tEaglet);
             var isPtsme = Vector256.Equals(tier, tPtsme);
 
-            var gdp = Load(ctx.GdpGrowth, t);
-            var growth = (beta * gdp) + Vector256.ConditionalSelect(isHte.AsDouble(), premium, zeroD) + (noise * ((two * u0) - oneD));
+            var growth = Load(ref rates, Rate.FirmGrowth, trials, t) + Vector256.ConditionalSelect(isHte.AsDouble(), Load(ref rates, Rate.HtePremium, trials, t), zeroD)
+                + (Load(ref rates, Rate.FirmNoise, trials, t) * ((two * u0) - oneD));
             var revenue = Vector256.Max(revenueOld * (oneD + growth), minRevenue);
 
-            var exitRate = Vector256.ConditionalSelect(isCandidate.AsDouble(), exitC,
+            // One uniform decides exit, then (for a listed tech SME) revocation: disjoint bands.
+            var exitRate = Vector256.ConditionalSelect(Vector256.Equals(tier, tCandidate).AsDouble(), exitC,
                 Vector256.ConditionalSelect(isEaglet.AsDouble(), exitE,
                 Vector256.ConditionalSelect(isPtsme.AsDouble(), exitP, exitH)));
-            var exits = live & Vector256.LessThan(u1, exitRate * Load(ctx.ExitMultiplier, t)).AsInt64();
+            var slope = Load(ref rates, Rate.ExitSizeSlope, trials, t);
+            var sizeFactor = Vector256.ConditionalSelect(Vector256.LessThan(revenue, exitSmall), oneD + slope,
+                Vector256.ConditionalSelect(Vector256.GreaterThan(revenue, exitLarge), oneD - (half * slope), oneD));
+            var pExit = exitRate * Load(ref rates, Rate.Exit, trials, t) * sizeFactor;
+            var exits = live & Vector256.LessThan(u1, pExit).AsInt64();
             var cont = live & ~exits;
+            var revoked = cont & isPtsme
+                & (Vector256.GreaterThan(revenue, smeMax) | Vector256.LessThan(u1, pExit + Load(ref rates, Rate.Revocation, trials, t))).AsInt64();
+            var age = ToDouble(yearV - (year1900 + born));
+            var agedOut = cont & isEaglet & Vector256.GreaterThan(age, eagletMaxAge).AsInt64();
+            var settled = revoked | agedOut; // climbs no further this year
+            tier = Vector256.ConditionalSelect(settled, tCandidate, tier);
+            var isCandidate = Vector256.Equals(tier, tCandidate);
+            isEaglet &= ~settled;
 
-            var rd = rdIntensity * Load(ctx.RdIntensity, t);
+            var rd = rdIntensity * Load(ref rates, Rate.RdIntensity, trials, t);
             var threshold = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(revenue, mediumRevenue), rdSmall,
                 Vector256.ConditionalSelect(Vector256.LessThanOrEqual(revenue, largeRevenue), rdMedium, rdLarge));
-            var eligibleFactor = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(rd, threshold), oneD, passIneligible);
+            var eligibleFactor = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(rd, threshold), oneD, Load(ref rates, Rate.PassIneligible, trials, t));
 
             // HTE: re-application when the certificate has run its years.
             var due = isHte & Vector256.GreaterThanOrEqual(yearV - (year2000 + cert), certAgeLimit);
-            var kept = Vector256.LessThan(u, keep1 * eligibleFactor).AsInt64();
+            var kept = Vector256.LessThan(u, Load(ref rates, Rate.RenewalKeep, trials, t) * eligibleFactor).AsInt64();
             var renewed = cont & due & kept;
             var lost = cont & due & ~kept;
 
             // Others: HTE application, tech-SME listing, Eaglet naming, in that order of the uniform.
-            var pass = Vector256.Min(passCap, passRate * Load(ctx.HtePass, t)) * eligibleFactor;
+            var pass = Vector256.Min(passCap, Load(ref rates, Rate.HtePass, trials, t)) * eligibleFactor;
             var apply = Vector256.ConditionalSelect(isCandidate.AsDouble(), applyC,
                 Vector256.ConditionalSelect(isEaglet.AsDouble(), applyE, applyP));
-            var pHte = apply * Load(ctx.HteApply, t) * q * pass;
+            var pHte = apply * Load(ref rates, Rate.HteApply, trials, t) * quality * pass;
             var listing = Vector256.ConditionalSelect(isCandidate.AsDouble(), listC,
                 Vector256.ConditionalSelect(isEaglet.AsDouble(), listE, zeroD));
-            var pPtsme = listing * Load(ctx.PtsmeListing, t) * q; // 0 for PTSME (0 * x is +0)
-            var age = ToDouble(yearV - (year1900 + born));
+            var pPtsme = listing * Load(ref rates, Rate.PtsmeListing, trials, t) * quality; // 0 for PTSME (0 * x is +0)
             var eagletEligible = isCandidate
                 & Vector256.LessThanOrEqual(age, eagletMaxAge).AsInt64()
                 & Vector256.LessThanOrEqual(revenue, eagletMaxRevenue).AsInt64()
                 & Vector256.GreaterThanOrEqual(rd, rdSmall).AsInt64();
-            var pEaglet = Vector256.ConditionalSelect(eagletEligible.AsDouble(), eagletP, zeroD);
-            var climbing = cont & ~isHte;
+            var pEaglet = Vector256.ConditionalSelect(eagletEligible.AsDouble(), Load(ref rates, Rate.EagletListing, trials, t) * quality, zeroD);
+            var climbing = cont & ~isHte & ~settled;
             var toHte = climbing & Vector256.LessThan(u, pHte).AsInt64();
             var hteOrPtsme = pHte + pPtsme;
             var toPtsme = climbing & ~toHte & Vector256.LessThan(u, hteOrPtsme).AsInt64();
@@ -211,14 +220,16 @@ internal static class EnterpriseKernel256
                 Vector256.ConditionalSelect(toEaglet, tEaglet, tier)));
             var newCert = Vector256.ConditionalSelect(renewed | toHte, certNow, cert);
 
-            // R&D institutions: listed firms found or upgrade one level.
+            // R&D institutions: listed firms found (level 0) or upgrade one level.
             var newIsHte = Vector256.Equals(newTier, tHte);
             var listed = cont & Vector256.GreaterThanOrEqual(newTier, tPtsme);
-            var instRate = Vector256.ConditionalSelect(Vector256.Equals(inst, Vector256<long>.Zero).AsDouble(), instUp0,
+            var isLevel0 = Vector256.Equals(inst, Vector256<long>.Zero).AsDouble();
+            var instRate = Vector256.ConditionalSelect(isLevel0, instUp0,
                 Vector256.ConditionalSelect(Vector256.Equals(inst, inst1).AsDouble(), instUp1,
                 Vector256.ConditionalSelect(Vector256.Equals(inst, inst2).AsDouble(), instUp2, instUp3)));
-            var pInst = instRate * Load(ctx.RdInstitution, t) * q
-                * Vector256.ConditionalSelect(newIsHte.AsDouble(), hteFactor, oneD);
+            var levelRate = Vector256.ConditionalSelect(isLevel0, Load(ref rates, Rate.MunicipalFounding, trials, t), Load(ref rates, Rate.RdInstitution, trials, t));
+            var pInst = instRate * levelRate * quality
+                * Vector256.ConditionalSelect(newIsHte.AsDouble(), Load(ref rates, Rate.HteInstitutionFactor, trials, t), oneD);
             var up = listed & Vector256.LessThan(inst, inst4) & Vector256.LessThan(u3, pInst).AsInt64();
             var newInst = inst + (up & one);
 
@@ -229,7 +240,7 @@ internal static class EnterpriseKernel256
                 born,
                 Vector256.ConditionalSelect(cont.AsDouble(), revenue, revenueOld));
 
-            // The fourteen counts as bytes (metric 8w + k in byte k of word w; see Metrics.StagedCounts).
+            // The sixteen counts as bytes (metric 8w + k in byte k of word w; see Metrics.StagedCounts).
             var counts0 = (toHte & b0) | (toPtsme & b1) | (toEaglet & b2)
                 | (up & Vector256.GreaterThan(newInst, one) & b3) | (up & Vector256.Equals(newInst, one) & b4)
                 | (renewed & b5) | (lost & b6) | (exits & b7);
@@ -238,7 +249,7 @@ internal static class EnterpriseKernel256
                 Vector256.ConditionalSelect(Vector256.Equals(newTier, tEaglet), stockE, stockC)));
             var counts1 = (cont & stock)
                 | (cont & newIsHte & Vector256.LessThanOrEqual(revenue, smeMax).AsInt64() & b1) // an SME-sized HTE keeps its PTSME listing
-                | (births & b5);
+                | (births & b5) | (revoked & b6) | (agedOut & b7);
             sink.AddCounts4(0, t, counts0.AsUInt64());
             sink.AddCounts4(1, t, counts1.AsUInt64());
             sink.Add4(Metric.RdSpend, t, cont & Money(revenue * rd, million, half));
@@ -248,17 +259,17 @@ internal static class EnterpriseKernel256
             if (highTech)
             {
                 sink.Add4(Metric.HtVa, t, va);
-                sink.Add4(Metric.HtInvest, t, cont & Money(revenue * investRatio * Load(ctx.Investment, t), million, half));
+                sink.Add4(Metric.HtInvest, t, cont & Money(revenue * investRatio * Load(ref rates, Rate.Investment, trials, t), million, half));
             }
         }
 
         return n;
     }
 
-    /// <summary>Four doubles from t on; Step checked every context array holds the batch.</summary>
+    /// <summary>Four trials' values of a rate from t on; Step checked the context holds the batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Load(double[] values, int t) =>
-        Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)t);
+    private static Vector256<double> Load(ref double rates, Rate rate, int trials, int t) =>
+        Vector256.LoadUnsafe(ref rates, (nuint)(((int)rate * trials) + t));
 
     /// <summary>
     /// (r + 0.5) / 2^32 per lane, as <see cref="Random.Philox.ToUnit"/>: the word zero-extended, made a

@@ -17,18 +17,34 @@ public struct IncubatorState
 /// An incubator's yearly step over a batch of trials. A slot opens when the coordinator's count
 /// of new incubators reaches it (its level and area drawn then); an open incubator may be
 /// upgraded, expands, and graduates tenants (area / m2 per tenant x the level's graduation rate,
-/// stochastically rounded). Graduates become entrant enterprises the next year.
+/// stochastically rounded). Graduates become entrant enterprises the next year. Every rate is the
+/// trial's (<see cref="YearContext"/>).
 /// </summary>
 public static class IncubatorAgent
 {
-    public static void Init(in IncubatorProfile p, Span<IncubatorState> states) =>
-        states.Fill(new IncubatorState { Level = p.InitialLevel, Area = (float)p.Area0 });
+    /// <summary>The slot at the end of the start year: an existing incubator's share of the trial's start-year area.</summary>
+    public static void Init(in IncubatorProfile p, Span<IncubatorState> states, YearContext ctx)
+    {
+        var total = ctx[Rate.IncubatorAreaLevel];
+        for (var t = 0; t < states.Length; t++)
+        {
+            states[t] = new IncubatorState { Level = p.InitialLevel, Area = (float)(p.Area0 * total[t]) };
+        }
+    }
 
     public static void Step(int slot, Span<IncubatorState> states, YearContext ctx, StepRules r, PartialAggregate acc)
     {
         var (k0, k1) = Streams.Key(ctx.Seed);
         var n = acc.Trials;
         var values = acc.Values;
+        var open = ctx[TrialCount.OpenIncubators];
+        var newArea = ctx[Rate.NewAreaMean];
+        var areaNoise = ctx[Rate.NewAreaNoise];
+        var provincial = ctx[Rate.ProvincialShare];
+        var upgrade = ctx[Rate.IncubatorUpgrade];
+        var expansion = ctx[Rate.IncubatorExpansion];
+        var m2 = ctx[Rate.M2PerTenant];
+        var graduation = ctx[Rate.GraduationLevel];
         for (var t = 0; t < states.Length; t++)
         {
             ref var s = ref states[t];
@@ -36,25 +52,25 @@ public static class IncubatorAgent
                 out var r0, out var r1, out _, out _);
             if (s.Level == IncubatorLevel.Unopened)
             {
-                if (slot >= ctx.OpenIncubators[t])
+                if (slot >= open[t])
                 {
                     continue;
                 }
 
-                s.Level = Philox.ToUnit(r0) < r.NewIncubatorProvincialShare ? IncubatorLevel.Provincial : IncubatorLevel.Municipal;
-                s.Area = (float)(ctx.NewAreaMean[t] * (1 + (r.NewAreaNoise * ((2 * Philox.ToUnit(r1)) - 1))));
+                s.Level = Philox.ToUnit(r0) < provincial[t] ? IncubatorLevel.Provincial : IncubatorLevel.Municipal;
+                s.Area = (float)(newArea[t] * (1 + (areaNoise[t] * ((2 * Philox.ToUnit(r1)) - 1))));
                 values[((int)Metric.NewIncubators * n) + t]++;
                 values[((int)Metric.NewIncubatorArea * n) + t] += Fixed.SquareMetres(s.Area);
             }
             else
             {
-                if (s.Level < IncubatorLevel.National && Philox.ToUnit(r0) < r.IncubatorUpgradeRate)
+                if (s.Level < IncubatorLevel.National && Philox.ToUnit(r0) < upgrade[t])
                 {
                     s.Level++;
                 }
 
-                s.Area = (float)(s.Area * (1 + r.IncubatorExpansionRate));
-                var expected = s.Area / r.M2PerTenant * r.GraduationRate[(int)s.Level];
+                s.Area = (float)(s.Area * (1 + expansion[t]));
+                var expected = s.Area / m2[t] * r.GraduationRate[(int)s.Level] * graduation[t];
                 values[((int)Metric.Graduates * n) + t] += (long)Math.Floor(expected + Philox.ToUnit(r1));
             }
 

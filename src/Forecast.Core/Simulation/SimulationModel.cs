@@ -3,17 +3,27 @@ using Forecast.Model;
 
 namespace Forecast.Simulation;
 
-/// <summary>Everything a run needs that does not depend on the seed: parameters, population, rules, targets.</summary>
+/// <summary>
+/// Everything a run needs that does not depend on the seed: parameters, population, rules, targets,
+/// where trials take their uncertain inputs from, and the inputs a trial records for driver analysis.
+/// </summary>
 public sealed class SimulationModel
 {
-    private SimulationModel(Parameters parameters, Population population)
+    private SimulationModel(Parameters parameters, Population population, WorldSource source)
     {
         Parameters = parameters;
         Population = population;
+        Source = source;
         Rules = new StepRules(parameters);
-        Targets = parameters.Targets.Select(t => parameters.TargetFactors.TryGetValue(t.Id, out var factor)
-            ? t with { Threshold = factor * BaseValue(t.Indicator, population.Base, t.Id) }
-            : t).ToArray();
+        Targets = parameters.Targets;
+        InputIds = UncertainInputs.AllIds.Concat(parameters.Levers.Select(l => UncertainInputs.ElasticityId(l.Id))).ToArray();
+        InputKeys = InputIds.Select(TrialWorld.KeyOf).ToArray();
+        var forecastYears = Enumerable.Range(FirstYear + 1, LastYear - FirstYear).ToArray();
+        RecordedInputIds = InputIds
+            .Concat(forecastYears.Select(y => $"gdp-growth-{y}"))
+            .Concat(forecastYears.Select(y => $"recognition-shock-{y}"))
+            .Concat(forecastYears.Select(y => $"listing-shock-{y}"))
+            .ToArray();
     }
 
     public Parameters Parameters { get; }
@@ -22,8 +32,19 @@ public sealed class SimulationModel
 
     public StepRules Rules { get; }
 
-    /// <summary>Targets with every threshold resolved to a number.</summary>
+    public WorldSource Source { get; }
+
+    /// <summary>Targets with every threshold a number.</summary>
     public TargetDefinition[] Targets { get; }
+
+    /// <summary>The uncertain inputs a trial draws: every <see cref="UncertainInput"/>, then each lever's elasticity.</summary>
+    public string[] InputIds { get; }
+
+    /// <summary>Each input's keyed stream (a hash of its id).</summary>
+    public uint[] InputKeys { get; }
+
+    /// <summary>What a trial records beside its indicators: its inputs, then the yearly GDP growth and common shocks it drew.</summary>
+    public string[] RecordedInputIds { get; }
 
     public int FirstYear => Parameters.CalibrationYear;
 
@@ -33,16 +54,15 @@ public sealed class SimulationModel
 
     public static SimulationModel Build(ModelInputs inputs) => Build(ParametersLoader.Load(inputs));
 
-    public static SimulationModel Build(Parameters parameters) => new(parameters, Population.Synthesise(parameters));
+    public static SimulationModel Build(Parameters parameters) =>
+        new(parameters, Population.Synthesise(parameters, parameters.EntrantSlots, parameters.IncubatorSlots), new WorldSource.Calibrated());
 
-    /// <summary>The same population under other parameters (calibration, what-if on levers).</summary>
-    public SimulationModel With(Parameters parameters) => new(parameters, Population);
+    /// <summary>The same population under another source of uncertain inputs (calibration, backtest).</summary>
+    public SimulationModel With(WorldSource source) => new(Parameters, Population, source);
 
-    private static double BaseValue(Indicator indicator, BaseYear b, string targetId) => indicator switch
-    {
-        Indicator.HteStock => b.HteStock,
-        Indicator.PtsmeStock => b.PtsmeStock,
-        _ => throw new InputException("targets.yaml", targetId, null,
-            $"at-least-times-2020 needs a start-year stock; indicator '{Indicators.Id(indicator)}' has none (use hte-stock or ptsme-stock)"),
-    };
+    /// <summary>The same population under other parameters of the same shape (a calibration round's ensemble).</summary>
+    public SimulationModel With(Parameters parameters) => new(parameters, Population, Source);
+
+    /// <summary>A table for this model's years, indicators and recorded inputs.</summary>
+    public TrialTable NewTable(int trials) => new(FirstYear, Years, trials, RecordedInputIds.Length);
 }

@@ -3,29 +3,18 @@ using Forecast.Model;
 namespace Forecast.Simulation;
 
 /// <summary>
-/// The per-step constants agents need, precomputed once per model from <see cref="Parameters"/>
-/// (rates already multiplied by their calibrated scales).
+/// The per-step constants agents need, held for the whole run: public rules and the per-tier rates
+/// whose levels vary by trial (the year context carries those levels).
 /// </summary>
 public sealed class StepRules
 {
     public StepRules(Parameters p)
     {
-        var c = p.Calibrated;
-        FirmGrowthBeta = p.FirmGrowthBeta;
-        FirmNoise = p.FirmGrowthSd * Math.Sqrt(3); // uniform on [-a, a] has sd a / sqrt(3)
-        HteGrowthPremium = p.HteGrowthPremium;
         ExitRate = (double[])p.ExitRate.Clone();
-        HteApply = p.HteApply.Select(r => r * c.HteApplyScale).ToArray();
-        HtePassRate = p.HtePassRate;
-        HtePassIneligible = p.HtePassIneligible;
-        HteRenewalLoss = p.HteRenewalLoss;
-        PtsmeListingCandidate = p.PtsmeListingCandidate * c.PtsmeListingScale;
-        PtsmeListingEaglet = p.PtsmeListingEaglet * c.PtsmeListingScale;
-        EagletListing = p.EagletListingYoung * c.EagletListingScale;
-        // Founding a municipal centre (level 0 -> 1) and provincial recognitions (1 -> 2 -> 3 -> 4) are fitted apart.
-        InstitutionUpgrade = p.InstitutionUpgrade.Select((r, level) => r * (level == 0 ? c.MunicipalCentreScale : c.RdInstitutionScale)).ToArray();
-        InstitutionHteFactor = p.InstitutionHteFactor;
-        QualitySpread = p.QualitySpread;
+        HteApply = (double[])p.HteApply.Clone();
+        PtsmeListingCandidate = p.PtsmeListingCandidate;
+        PtsmeListingEaglet = p.PtsmeListingEaglet;
+        InstitutionUpgrade = (double[])p.InstitutionUpgrade.Clone();
         CertificateYears = p.CertificateYears;
         AboveScaleRevenue = p.AboveScaleRevenue;
         SmeMaxRevenue = p.SmeMaxRevenue;
@@ -36,28 +25,23 @@ public sealed class StepRules
         RdThresholdLarge = p.RdThresholdLarge;
         MediumRevenue = p.MediumRevenue;
         LargeRevenue = p.LargeRevenue;
-        M2PerTenant = p.M2PerTenant;
+        ExitSmallRevenue = p.ExitSmallRevenue;
+        ExitLargeRevenue = p.ExitLargeRevenue;
         GraduationRate = (double[])p.GraduationRate.Clone();
-        IncubatorUpgradeRate = p.IncubatorUpgradeRate;
-        IncubatorExpansionRate = c.IncubatorExpansionRate;
-        NewAreaNoise = p.IncubatorAreaSd * Math.Sqrt(3);
-        NewIncubatorProvincialShare = p.NewIncubatorProvincialShare;
     }
 
-    public double FirmGrowthBeta { get; }
-    public double FirmNoise { get; }
-    public double HteGrowthPremium { get; }
+    /// <summary>By tier - Candidate; multiplied per trial by the exit level and the macro response.</summary>
     public double[] ExitRate { get; }
+
+    /// <summary>By tier - Candidate; multiplied per trial by the application level, shock and levers.</summary>
     public double[] HteApply { get; }
-    public double HtePassRate { get; }
-    public double HtePassIneligible { get; }
-    public double HteRenewalLoss { get; }
+
     public double PtsmeListingCandidate { get; }
     public double PtsmeListingEaglet { get; }
-    public double EagletListing { get; }
+
+    /// <summary>By institution level 0..3: founding a municipal centre, then provincial recognitions.</summary>
     public double[] InstitutionUpgrade { get; }
-    public double InstitutionHteFactor { get; }
-    public double QualitySpread { get; }
+
     public int CertificateYears { get; }
     public double AboveScaleRevenue { get; }
     public double SmeMaxRevenue { get; }
@@ -68,14 +52,19 @@ public sealed class StepRules
     public double RdThresholdLarge { get; }
     public double MediumRevenue { get; }
     public double LargeRevenue { get; }
-    public double M2PerTenant { get; }
+
+    /// <summary>Revenue below which a firm exits at (1 + slope) times its rate, and above which at (1 - slope / 2).</summary>
+    public double ExitSmallRevenue { get; }
+    public double ExitLargeRevenue { get; }
+
+    /// <summary>By incubator level; multiplied per trial by the graduation level.</summary>
     public double[] GraduationRate { get; }
-    public double IncubatorUpgradeRate { get; }
-    public double IncubatorExpansionRate { get; }
-    public double NewAreaNoise { get; }
-    public double NewIncubatorProvincialShare { get; }
 
     /// <summary>The HTE R&D/revenue criterion for a firm of this revenue (M yuan).</summary>
     public double RdThreshold(double revenue) =>
         revenue <= MediumRevenue ? RdThresholdSmall : revenue <= LargeRevenue ? RdThresholdMedium : RdThresholdLarge;
+
+    /// <summary>The exit-rate factor of a firm of this revenue, for a trial's size slope.</summary>
+    public double ExitSizeFactor(double revenue, double slope) =>
+        revenue < ExitSmallRevenue ? 1 + slope : revenue > ExitLargeRevenue ? 1 - (0.5 * slope) : 1;
 }

@@ -1,46 +1,124 @@
 namespace Forecast.Simulation;
 
 /// <summary>
-/// The coupled district state the coordinator hands every agent for one year of one batch of
-/// trials: macro draws and policy multipliers per trial, and how many entrant and incubator
-/// slots are open. Arrays are indexed by trial within the batch.
+/// The per-trial rates agents read in a year: the trial's world (its uncertain inputs), the year's
+/// common shocks, the policy levers (from the year after calibration) and the couplings to last
+/// year's district totals, all folded into one number per trial each.
 /// </summary>
-public sealed record YearContext(
-    ulong Seed,
-    int Year,
-    int FirstTrial,
-    int Trials,
-    double[] GdpGrowth,
-    double[] ExitMultiplier,
-    double[] HteApply,
-    double[] HtePass,
-    double[] PtsmeListing,
-    double[] RdIntensity,
-    double[] Investment,
-    double[] RdInstitution,
-    double[] NewAreaMean,
-    int[] ActiveEntrants,
-    int[] OpenIncubators)
+public enum Rate
 {
-    private int _maxActiveEntrants = -1;
+    /// <summary>Revenue growth common to every firm: firm-growth-beta x nominal GDP growth.</summary>
+    FirmGrowth,
+    HtePremium,
+    FirmNoise,
 
-    /// <summary>The most entrant slots open in any trial (entrants ranked at or above it sleep in every trial).</summary>
-    public int MaxActiveEntrants
+    /// <summary>Exit-rate multiplier: exit level x the response to growth below the reference.</summary>
+    Exit,
+    ExitSizeSlope,
+    HteApply,
+
+    /// <summary>The first-time HTE pass rate (before the R&D criterion), lever effect included.</summary>
+    HtePass,
+    PassIneligible,
+    RenewalKeep,
+    PtsmeListing,
+
+    /// <summary>The yearly probability that an eligible young firm is named an Eaglet.</summary>
+    EagletListing,
+    Revocation,
+    RdIntensity,
+
+    /// <summary>The trial's R&D intensity level alone (the start year's, before trend and levers).</summary>
+    RdLevel,
+    Investment,
+    RdInstitution,
+    MunicipalFounding,
+    HteInstitutionFactor,
+    QualitySpread,
+
+    /// <summary>Multiplies a firm's 2020 revenue when its state is initialised.</summary>
+    RevenueLevel,
+
+    NewAreaMean,
+    IncubatorExpansion,
+    GraduationLevel,
+    IncubatorUpgrade,
+    M2PerTenant,
+    NewAreaNoise,
+    ProvincialShare,
+    IncubatorAreaLevel,
+}
+
+/// <summary>Per-trial counts of a year: open entrant and incubator slots, and the trial's start-year stocks.</summary>
+public enum TrialCount
+{
+    ActiveEntrants,
+    OpenIncubators,
+    InitialHte,
+    InitialPtsme,
+    InitialEaglet,
+    InitialCandidate,
+}
+
+/// <summary>
+/// The coupled district state the coordinator hands every agent for one year of one batch of
+/// trials: every <see cref="Rate"/> and <see cref="TrialCount"/> per trial, kind-major (all trials
+/// of a rate together), so a vector kernel loads a rate for eight trials at once.
+/// </summary>
+public sealed class YearContext
+{
+    public const int RateCount = (int)Rate.IncubatorAreaLevel + 1;
+    public const int CountCount = (int)TrialCount.InitialCandidate + 1;
+
+    private readonly int[] _max = new int[CountCount];
+
+    public YearContext(ulong seed, int year, int firstTrial, int trials, double[] rates, int[] counts)
     {
-        get
+        if (rates.Length != RateCount * trials || counts.Length != CountCount * trials)
         {
-            if (_maxActiveEntrants < 0)
-            {
-                _maxActiveEntrants = ActiveEntrants.Length == 0 ? 0 : ActiveEntrants.Max(); // benign race: same value
-            }
-
-            return _maxActiveEntrants;
+            throw new ArgumentException($"a year context of {trials} trials needs {RateCount * trials} rates and {CountCount * trials} counts");
         }
+
+        (Seed, Year, FirstTrial, Trials, Rates, Counts) = (seed, year, firstTrial, trials, rates, counts);
+        Array.Fill(_max, -1);
     }
 
-    public static YearContext Allocate(ulong seed, int year, int firstTrial, int trials) => new(
-        seed, year, firstTrial, trials,
-        new double[trials], new double[trials], new double[trials], new double[trials], new double[trials],
-        new double[trials], new double[trials], new double[trials], new double[trials],
-        new int[trials], new int[trials]);
+    public ulong Seed { get; }
+
+    public int Year { get; }
+
+    public int FirstTrial { get; }
+
+    public int Trials { get; }
+
+    /// <summary>Every rate per trial: rate r of trial t at r x Trials + t.</summary>
+    public double[] Rates { get; }
+
+    /// <summary>Every count per trial: count c of trial t at c x Trials + t.</summary>
+    public int[] Counts { get; }
+
+    public static YearContext Allocate(ulong seed, int year, int firstTrial, int trials) =>
+        new(seed, year, firstTrial, trials, new double[RateCount * trials], new int[CountCount * trials]);
+
+    public Span<double> this[Rate rate] => Rates.AsSpan((int)rate * Trials, Trials);
+
+    public Span<int> this[TrialCount count] => Counts.AsSpan((int)count * Trials, Trials);
+
+    /// <summary>The largest value of a count over the batch's trials (agents ranked at or above it are absent from every trial).</summary>
+    public int Max(TrialCount count)
+    {
+        var i = (int)count;
+        if (Volatile.Read(ref _max[i]) < 0)
+        {
+            var max = 0;
+            foreach (var v in this[count])
+            {
+                max = Math.Max(max, v);
+            }
+
+            Volatile.Write(ref _max[i], max); // a benign race: every thread computes the same value
+        }
+
+        return _max[i];
+    }
 }

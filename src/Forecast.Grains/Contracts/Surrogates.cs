@@ -11,39 +11,25 @@ namespace Forecast.Grains;
 // Enums travel as their numbers, checked on the way in. Types whose layout changed with the shared
 // run loop carry a ".v2" alias, so state or messages of the earlier layout are refused, never mis-read.
 
-[GenerateSerializer, Alias("forecast.year-context")]
+[GenerateSerializer, Alias("forecast.year-context.v2")]
 public struct YearContextSurrogate
 {
     [Id(0)] public ulong Seed;
     [Id(1)] public int Year;
     [Id(2)] public int FirstTrial;
     [Id(3)] public int Trials;
-    [Id(4)] public double[] GdpGrowth;
-    [Id(5)] public double[] ExitMultiplier;
-    [Id(6)] public double[] HteApply;
-    [Id(7)] public double[] HtePass;
-    [Id(8)] public double[] PtsmeListing;
-    [Id(9)] public double[] RdIntensity;
-    [Id(10)] public double[] Investment;
-    [Id(11)] public double[] RdInstitution;
-    [Id(12)] public double[] NewAreaMean;
-    [Id(13)] public int[] ActiveEntrants;
-    [Id(14)] public int[] OpenIncubators;
+    [Id(4)] public double[] Rates;
+    [Id(5)] public int[] Counts;
 }
 
 [RegisterConverter]
 public sealed class YearContextConverter : IConverter<YearContext, YearContextSurrogate>
 {
-    public YearContext ConvertFromSurrogate(in YearContextSurrogate s) => new(
-        s.Seed, s.Year, s.FirstTrial, s.Trials, s.GdpGrowth, s.ExitMultiplier, s.HteApply, s.HtePass, s.PtsmeListing,
-        s.RdIntensity, s.Investment, s.RdInstitution, s.NewAreaMean, s.ActiveEntrants, s.OpenIncubators);
+    public YearContext ConvertFromSurrogate(in YearContextSurrogate s) => new(s.Seed, s.Year, s.FirstTrial, s.Trials, s.Rates, s.Counts);
 
     public YearContextSurrogate ConvertToSurrogate(in YearContext v) => new()
     {
-        Seed = v.Seed, Year = v.Year, FirstTrial = v.FirstTrial, Trials = v.Trials, GdpGrowth = v.GdpGrowth,
-        ExitMultiplier = v.ExitMultiplier, HteApply = v.HteApply, HtePass = v.HtePass, PtsmeListing = v.PtsmeListing,
-        RdIntensity = v.RdIntensity, Investment = v.Investment, RdInstitution = v.RdInstitution,
-        NewAreaMean = v.NewAreaMean, ActiveEntrants = v.ActiveEntrants, OpenIncubators = v.OpenIncubators,
+        Seed = v.Seed, Year = v.Year, FirstTrial = v.FirstTrial, Trials = v.Trials, Rates = v.Rates, Counts = v.Counts,
     };
 }
 
@@ -62,7 +48,7 @@ public sealed class PartialAggregateConverter : IConverter<PartialAggregate, Par
     public PartialAggregateSurrogate ConvertToSurrogate(in PartialAggregate v) => new() { Trials = v.Trials, Values = v.Values };
 }
 
-[GenerateSerializer, Alias("forecast.model-inputs")]
+[GenerateSerializer, Alias("forecast.model-inputs.v2")]
 public struct ModelInputsSurrogate
 {
     [Id(0)] public string BaselineName;
@@ -73,18 +59,22 @@ public struct ModelInputsSurrogate
     [Id(5)] public string? CalibrationYaml;
     [Id(6)] public string ScenarioName;
     [Id(7)] public string ScenarioYaml;
+    [Id(8)] public string? PosteriorName;
+    [Id(9)] public string? PosteriorCsv;
 }
 
 [RegisterConverter]
 public sealed class ModelInputsConverter : IConverter<ModelInputs, ModelInputsSurrogate>
 {
     public ModelInputs ConvertFromSurrogate(in ModelInputsSurrogate s) => new(
-        s.BaselineName, s.BaselineYaml, s.TargetsName, s.TargetsYaml, s.CalibrationName, s.CalibrationYaml, s.ScenarioName, s.ScenarioYaml);
+        s.BaselineName, s.BaselineYaml, s.TargetsName, s.TargetsYaml, s.CalibrationName, s.CalibrationYaml, s.PosteriorName, s.PosteriorCsv,
+        s.ScenarioName, s.ScenarioYaml);
 
     public ModelInputsSurrogate ConvertToSurrogate(in ModelInputs v) => new()
     {
         BaselineName = v.BaselineName, BaselineYaml = v.BaselineYaml, TargetsName = v.TargetsName, TargetsYaml = v.TargetsYaml,
-        CalibrationName = v.CalibrationName, CalibrationYaml = v.CalibrationYaml, ScenarioName = v.ScenarioName, ScenarioYaml = v.ScenarioYaml,
+        CalibrationName = v.CalibrationName, CalibrationYaml = v.CalibrationYaml, PosteriorName = v.PosteriorName, PosteriorCsv = v.PosteriorCsv,
+        ScenarioName = v.ScenarioName, ScenarioYaml = v.ScenarioYaml,
     };
 }
 
