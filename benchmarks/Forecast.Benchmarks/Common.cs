@@ -146,17 +146,33 @@ public static class BenchModels
     }
 
     /// <summary>
-    /// The baseline model with every enterprise stock (HTE, PTSME, Eaglet, candidates, entrant slots)
-    /// multiplied by <paramref name="scale"/>; incubators are left as they are.
+    /// The baseline model with every enterprise stock (HTE, PTSME, Eaglet, candidates), firm
+    /// formation and the entrant slots multiplied by <paramref name="scale"/>; incubators are left as
+    /// they are. A scaled model draws its worlds from the (scaled) priors: the calibrated ensemble
+    /// holds the district's own stocks.
     /// </summary>
     public static SimulationModel Get(int scale) => Models.GetOrAdd(scale, s =>
     {
         var p = ParametersLoader.Load(ModelInputs.Read(SeedsDir()));
-        p.HteStock2020 *= s;
-        p.PtsmeStock2020 *= s;
-        p.EagletStock2020 *= s;
-        p.CandidateStock2020 *= s;
-        p.EntrantPool *= s;
+        if (s != 1)
+        {
+            foreach (var input in new[] { UncertainInput.HteStock2020, UncertainInput.PtsmeStock2020, UncertainInput.EagletStock2020,
+                UncertainInput.CandidateStock2020, UncertainInput.NewFirmsPerYear })
+            {
+                var prior = p.Priors[(int)input];
+                p.Priors[(int)input] = prior with
+                {
+                    A = prior.Family == PriorFamily.Uniform ? prior.A : prior.A * s,
+                    B = prior.Family == PriorFamily.Normal ? prior.B * s : prior.B,
+                    Lo = prior.Lo * s,
+                    Hi = prior.Hi * s,
+                };
+            }
+
+            p.EntrantSlots *= s;
+            p.Posterior = null;
+        }
+
         return SimulationModel.Build(p);
     });
 

@@ -49,7 +49,7 @@ public class FusedAccumulationBenchmarks
         var firms = _model.Population.Enterprises;
         for (var a = 0; a < firms.Length; a++)
         {
-            EnterpriseAgent.Init(firms[a], _states.AsSpan(a * Trials, Trials));
+            EnterpriseAgent.Init(firms[a], _states.AsSpan(a * Trials, Trials), _ctx, _model.Rules, _acc);
         }
 
         _acc.Clear();

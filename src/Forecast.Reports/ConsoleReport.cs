@@ -55,6 +55,10 @@ public static class ConsoleReport
         }
 
         AnsiConsole.Write(targets);
+        if (r.Targets.Any(t => t.Probability is 0 or 1) || r.Joint.Any(j => j.Probability is 0 or 1))
+        {
+            AnsiConsole.MarkupLine("[grey]P(met) 0.000 or 1.000: no trial (or every trial) met it; the interval is how far the trials can rule it out, not a certainty.[/]");
+        }
 
         var years = r.Indicators.Select(i => i.Year).Distinct().Order().ToArray();
         var indicators = new Table().Title("Indicators: P5 / P50 / P95 by year (quantiles R-7)").AddColumn("indicator");
@@ -97,24 +101,37 @@ public static class ConsoleReport
         AnsiConsole.Write(cost);
     }
 
+    /// <summary>The calibration: rounds, the 2021 facts against the prior and posterior predictive, what the ensemble learned.</summary>
     public static void Calibration(CalibrationReport r)
     {
-        var table = new Table().Title($"Calibration to 2021: {r.Trials:N0} trials, {r.Iterations} iterations, seed {r.Seed}")
-            .AddColumns("fact", "target", "simulated mean", "error");
-        foreach (var f in r.Fit)
+        var rounds = new Table().Title($"ABC-SMC: {r.Particles:N0} particles, seed {r.Seed}")
+            .AddColumns("round", "tolerance", "proposed", "accepted", "ESS");
+        foreach (var round in r.Rounds)
         {
-            table.AddRow(f.FactId, N(f.Target), N(f.Simulated), Signed(f.RelativeError * 100) + "%");
+            rounds.AddRow(I(round.Round), N(round.Tolerance), I(round.Proposed), I(round.Accepted), N(round.EffectiveSampleSize));
         }
 
-        AnsiConsole.Write(table);
-        var values = new Table().AddColumns("parameter", "value");
-        for (var i = 0; i < Model.CalibratedValues.Ids.Length; i++)
+        AnsiConsole.Write(rounds);
+        var facts = new Table().Title($"2021 facts: posterior predictive on {r.PredictiveTrials:N0} fresh trials (goal: mean within 2%, fact inside P5-P95)")
+            .AddColumns("fact", "observed", "prior P5-P95", "posterior mean", "error", "posterior P5-P95", "inside", "binds");
+        foreach (var f in r.Facts)
         {
-            values.AddRow(Model.CalibratedValues.Ids[i], r.Values[i].ToString("G6", CultureInfo.InvariantCulture));
+            facts.AddRow(Markup.Escape(f.Id), N(f.Observed), $"{N(f.PriorP5)} - {N(f.PriorP95)}", N(f.PosteriorMean), Signed(f.RelativeError * 100) + "%",
+                $"{N(f.PosteriorP5)} - {N(f.PosteriorP95)}", f.Inside90 ? "yes" : "[red]no[/]", f.Binds ? "yes" : "no");
         }
 
-        AnsiConsole.Write(values);
+        AnsiConsole.Write(facts);
+        var inputs = new Table().Title("What the ensemble learned (sd ratio: posterior over prior, 1 = nothing)")
+            .AddColumns("input", "prior median", "posterior median", "sd ratio");
+        foreach (var i in r.Inputs.OrderBy(i => i.SdRatio))
+        {
+            inputs.AddRow(Markup.Escape(i.Id), N(i.PriorMedian), N(i.PosteriorMedian), i.SdRatio.ToString("0.00", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(inputs);
     }
+
+    private static string I(int v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The files written and how long the command took.</summary>
     public static void Wrote(IEnumerable<string> files, TimeSpan elapsed) =>
@@ -162,7 +179,8 @@ public static class ConsoleReport
 
     private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static string P(double p) => p.ToString("0.000", CultureInfo.InvariantCulture);
+    /// <summary>A probability to three places, or four near 0 and 1 so a small but non-zero bound does not print as a certainty.</summary>
+    private static string P(double p) => p.ToString(p is > 0 and < 0.001 or > 0.999 and < 1 ? "0.0000" : "0.000", CultureInfo.InvariantCulture);
 
     private static string Signed(double v) => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 

@@ -64,7 +64,8 @@ public sealed class RunCommandTests
         var ci = hte.GetProperty("ci95").EnumerateArray().Select(x => x.GetDouble()).ToArray();
         Assert.True(ci[0] <= diff && diff <= ci[1]);
         Assert.Equal("more-coaching", json.RootElement.GetProperty("other").GetProperty("name").GetString());
-        var cost = json.RootElement.GetProperty("policy-cost").EnumerateArray().First();
-        Assert.True(cost.GetProperty("other").GetDouble() > cost.GetProperty("base").GetDouble()); // coaching everyone costs more
+        var costs = json.RootElement.GetProperty("policy-cost").EnumerateArray().ToDictionary(c => c.GetProperty("year").GetInt32());
+        Assert.Equal(costs[2021].GetProperty("base").GetDouble(), costs[2021].GetProperty("other").GetDouble()); // levers act from 2022
+        Assert.True(costs[2022].GetProperty("other").GetDouble() > costs[2022].GetProperty("base").GetDouble()); // coaching everyone costs more
     }
 }

@@ -40,7 +40,7 @@ public sealed class RunDriverTests
                 throw;
             }
 
-            var table = new TrialTable(model.FirstYear, model.Years, batch.Trials);
+            var table = model.NewTable(batch.Trials);
             for (var y = model.FirstYear; y <= model.LastYear; y++)
             {
                 for (var i = 0; i < Indicators.Count; i++)
@@ -249,7 +249,7 @@ public sealed class RunDriverTests
     public async Task More_finished_trials_than_the_plan_are_refused()
     {
         var model = TestModels.Baseline;
-        var done = new TrialTable(model.FirstYear, model.Years, 20);
+        var done = model.NewTable(20);
 
         await Assert.ThrowsAsync<ArgumentException>(() => new RunDriver(model, new RunPlan(1, 10), new StampRunner(model, 1)).Run([done]));
     }
@@ -271,13 +271,18 @@ public sealed class RunDriverTests
 
     private static TrialTable Slice(SimulationModel model, TrialTable table, int first, int count)
     {
-        var slice = new TrialTable(model.FirstYear, model.Years, count);
+        var slice = model.NewTable(count);
         for (var y = model.FirstYear; y <= model.LastYear; y++)
         {
             for (var i = 0; i < Indicators.Count; i++)
             {
                 table.Series((Indicator)i, y).Slice(first, count).CopyTo(slice.Series((Indicator)i, y));
             }
+        }
+
+        for (var k = 0; k < table.Inputs; k++)
+        {
+            table.Input(k).Slice(first, count).CopyTo(slice.Input(k));
         }
 
         return slice;

@@ -47,17 +47,7 @@ public sealed class KernelPathTests
         var coordinator = new BatchCoordinator(model, seed: 424242, firstTrial: 3, trials);
         var firms = model.Population.Enterprises;
         var states = new EnterpriseState[firms.Length * trials];
-        for (var a = 0; a < firms.Length; a++)
-        {
-            EnterpriseAgent.Init(firms[a], states.AsSpan(a * trials, trials));
-        }
-
         var incubators = new IncubatorState[model.Population.Incubators.Length * trials];
-        for (var i = 0; i < model.Population.Incubators.Length; i++)
-        {
-            IncubatorAgent.Init(model.Population.Incubators[i], incubators.AsSpan(i * trials, trials));
-        }
-
         partials = [];
         for (var year = model.FirstYear; year <= model.LastYear; year++)
         {
@@ -66,6 +56,19 @@ public sealed class KernelPathTests
             var merged = acc.Partial;
             var direct = new PartialSink(merged);
             var viaStaging = new AccumulatorSink(acc);
+            if (year == model.FirstYear)
+            {
+                for (var a = 0; a < firms.Length; a++)
+                {
+                    EnterpriseAgent.Init(firms[a], states.AsSpan(a * trials, trials), ctx, model.Rules, ref direct);
+                }
+
+                for (var i = 0; i < model.Population.Incubators.Length; i++)
+                {
+                    IncubatorAgent.Init(model.Population.Incubators[i], incubators.AsSpan(i * trials, trials), ctx);
+                }
+            }
+
             for (var a = 0; a < firms.Length; a++)
             {
                 var agentStates = states.AsSpan(a * trials, trials);

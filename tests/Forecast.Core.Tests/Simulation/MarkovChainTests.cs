@@ -1,110 +1,140 @@
-using Forecast.Engines;
-using Forecast.Running;
+using Forecast.Aggregation;
 using Forecast.Model;
 using Forecast.Simulation;
 
 namespace Forecast.Core.Tests.Simulation;
 
 /// <summary>
-/// With covariates fixed (no quality spread, no GDP effect on exit, eligibility irrelevant, no
-/// entrants, budgets slack), every firm follows the same Markov chain on the states
-/// candidate, Eaglet, PTSME, HTE with certificate age 0/1/2, exited. The mean simulated stocks
-/// must equal the start vector times P^t within Monte Carlo error.
+/// With every per-trial rate fixed (no growth, so size never changes; no quality spread; every firm
+/// above the R&D criterion; Eaglets never too old), a firm follows a Markov chain on candidate,
+/// Eaglet, PTSME, HTE with certificate age 0/1/2, and exited. Over many trials the share of trials
+/// in each state must equal the start state times P^t within binomial error, year by year.
 /// </summary>
 public sealed class MarkovChainTests
 {
     private const int C = 0, E = 1, S = 2, H0 = 3, H1 = 4, H2 = 5, X = 6, States = 7;
+    private const int Trials = 4_000;
+    private const double Revocation = 0.04, Keep = 0.7, Pass = 0.9, EagletRate = 0.05;
 
-    [Fact]
-    public void Mean_tier_counts_equal_the_markov_chain_expectation()
+    [Theory]
+    [InlineData(Tier.Candidate, C)]
+    [InlineData(Tier.Eaglet, E)]
+    [InlineData(Tier.Ptsme, S)]
+    [InlineData(Tier.Hte, H0)]
+    public void State_shares_equal_the_markov_chain_expectation(Tier start, int startState)
     {
         var p = TestModels.Parameters();
-        p.QualitySpread = 0;
-        p.ExitGdpSensitivity = 0;
-        p.HtePassIneligible = 1;
+        p.ExitRate = [0.05, 0.04, 0.03, 0.02];
+        p.HteApply = [0.02, 0.05, 0.10, 0];
+        p.PtsmeListingCandidate = 0.10;
+        p.PtsmeListingEaglet = 0.20;
+        p.InstitutionUpgrade = [0, 0, 0, 0];
         p.EagletMaxAge = 1000;
-        p.EagletMaxRevenue = 1e12;
-        p.RdThresholdSmall = 0;
-        p.EntrantPool = 0;
-        p.HteRewardBudget = 1e12;
-        var model = SimulationModel.Build(p);
-        var r = model.Rules;
-        const int Trials = 400;
-        var table = LocalEngine.Simulate(model, new RunPlan(99, Trials, 200)).Table;
+        var r = new StepRules(p);
+        var firm = new EnterpriseProfile(start, 0, 2020, 2018, 0, true, 30, 1.0, 0.25, 0.05, 0.5);
+        var states = new EnterpriseState[Trials];
+        EnterpriseAgent.Init(firm, states, Context(2020), r, new Accumulator(Trials));
 
-        // One year's transition matrix, in the order the agent applies its draws.
-        var m = new double[States, States];
-        void Row(int from, double exit, params (int To, double P)[] moves)
-        {
-            m[from, X] += exit;
-            var stay = 1 - exit;
-            foreach (var (to, prob) in moves)
-            {
-                m[from, to] += (1 - exit) * prob;
-                stay -= (1 - exit) * prob;
-            }
-
-            m[from, from == H0 ? H1 : from == H1 ? H2 : from == H2 ? H0 : from] += stay;
-        }
-
-        var pass = Math.Min(0.98, r.HtePassRate);
-        Row(C, r.ExitRate[0], (H0, r.HteApply[0] * pass), (S, r.PtsmeListingCandidate), (E, r.EagletListing));
-        Row(E, r.ExitRate[1], (H0, r.HteApply[1] * pass), (S, r.PtsmeListingEaglet));
-        Row(S, r.ExitRate[2], (H0, r.HteApply[2] * pass));
-        Row(H0, r.ExitRate[3]);
-        Row(H1, r.ExitRate[3]);
-        Row(H2, r.ExitRate[3], (S, r.HteRenewalLoss)); // renewal due: kept -> H0 (the "stay" of H2), lost -> S
-        m[X, X] = 1;
-
-        // Start: the population at the end of 2020 (HTE by certificate age).
+        var m = Transitions(r);
         var v = new double[States];
-        foreach (var f in model.Population.Enterprises)
+        v[startState] = 1;
+        for (var year = 2021; year <= 2025; year++)
         {
-            var state = f.InitialTier switch
+            EnterpriseAgent.Step(firm, 7, states, Context(year), r, new PartialAggregate(Trials));
+            v = Times(v, m);
+            var observed = new double[States];
+            foreach (var s in states)
             {
-                Tier.Candidate => C,
-                Tier.Eaglet => E,
-                Tier.Ptsme => S,
-                Tier.Hte => H0 + (2020 - f.CertYear),
-                _ => -1,
-            };
-            if (state >= 0)
-            {
-                v[state]++;
+                observed[StateOf(s, year)] += 1.0 / Trials;
             }
-        }
 
-        for (var year = model.FirstYear; year <= model.LastYear; year++)
-        {
-            var next = new double[States];
             for (var i = 0; i < States; i++)
             {
-                for (var j = 0; j < States; j++)
-                {
-                    next[j] += v[i] * m[i, j];
-                }
+                var se = Math.Sqrt(Math.Max(v[i] * (1 - v[i]), 1e-12) / Trials);
+                // 4.5 standard errors (two-sided p ~ 7e-6 per check), plus a sliver for rounding.
+                Assert.True(Math.Abs(observed[i] - v[i]) <= (4.5 * se) + 1e-9,
+                    $"{start} {year} state {i}: simulated {observed[i]:F4} vs Markov {v[i]:F4} (SE {se:F4})");
             }
-
-            v = next;
-            AssertMean(table.Series(Indicator.CandidateStock, year), v[C], $"candidates {year}");
-            AssertMean(table.Series(Indicator.EagletStock, year), v[E], $"Eaglets {year}");
-            AssertMean(table.Series(Indicator.HteStock, year), v[H0] + v[H1] + v[H2], $"HTE {year}");
         }
     }
 
-    private static void AssertMean(ReadOnlySpan<double> series, double expected, string what)
+    /// <summary>One year's transition matrix, in the order the agent draws: exit (and revocation) on one uniform, then one tier move.</summary>
+    private static double[,] Transitions(StepRules r)
     {
-        double sum = 0, sumSq = 0;
-        foreach (var x in series)
+        var m = new double[States, States];
+        var pass = Math.Min(0.98, Pass);
+        var exit = r.ExitRate;
+
+        m[C, X] = exit[0];
+        m[C, H0] = (1 - exit[0]) * r.HteApply[0] * pass;
+        m[C, S] = (1 - exit[0]) * r.PtsmeListingCandidate;
+        m[C, E] = (1 - exit[0]) * EagletRate;
+        m[C, C] = 1 - m[C, X] - m[C, H0] - m[C, S] - m[C, E];
+
+        m[E, X] = exit[1];
+        m[E, H0] = (1 - exit[1]) * r.HteApply[1] * pass;
+        m[E, S] = (1 - exit[1]) * r.PtsmeListingEaglet;
+        m[E, E] = 1 - m[E, X] - m[E, H0] - m[E, S];
+
+        m[S, X] = exit[2];
+        m[S, C] = Revocation; // the band just above exit on the same uniform
+        m[S, H0] = (1 - exit[2] - Revocation) * r.HteApply[2] * pass;
+        m[S, S] = 1 - m[S, X] - m[S, C] - m[S, H0];
+
+        foreach (var (from, to) in new[] { (H0, H1), (H1, H2) })
         {
-            sum += x;
-            sumSq += x * x;
+            m[from, X] = exit[3];
+            m[from, to] = 1 - exit[3];
         }
 
-        var n = series.Length;
-        var mean = sum / n;
-        var se = Math.Sqrt(Math.Max(0, (sumSq - (n * mean * mean)) / (n - 1)) / n);
-        // 4.5 standard errors (two-sided p ~ 7e-6 per check, 15 checks), plus a sliver for rounding.
-        Assert.True(Math.Abs(mean - expected) <= (4.5 * se) + 1e-9, $"{what}: simulated mean {mean:F2} (SE {se:F2}) vs Markov {expected:F2}");
+        m[H2, X] = exit[3];
+        m[H2, H0] = (1 - exit[3]) * Keep; // renewal due: kept, or lost back to PTSME
+        m[H2, S] = (1 - exit[3]) * (1 - Keep);
+        m[X, X] = 1;
+        return m;
+    }
+
+    private static YearContext Context(int year)
+    {
+        var ctx = YearContext.Allocate(20211231, year, 0, Trials);
+        foreach (var (rate, value) in new[]
+        {
+            (Rate.Exit, 1.0), (Rate.HteApply, 1.0), (Rate.HtePass, Pass), (Rate.PassIneligible, 0.0), (Rate.RenewalKeep, Keep),
+            (Rate.PtsmeListing, 1.0), (Rate.EagletListing, EagletRate), (Rate.Revocation, Revocation), (Rate.RdIntensity, 1.0),
+            (Rate.RdLevel, 1.0), (Rate.Investment, 1.0), (Rate.RevenueLevel, 1.0), (Rate.HteInstitutionFactor, 1.0),
+        })
+        {
+            ctx[rate].Fill(value);
+        }
+
+        foreach (var stock in new[] { TrialCount.InitialHte, TrialCount.InitialPtsme, TrialCount.InitialEaglet, TrialCount.InitialCandidate })
+        {
+            ctx[stock].Fill(1);
+        }
+
+        return ctx;
+    }
+
+    private static int StateOf(EnterpriseState s, int year) => s.Tier switch
+    {
+        Tier.Candidate => C,
+        Tier.Eaglet => E,
+        Tier.Ptsme => S,
+        Tier.Hte => H0 + (year - (2000 + s.CertYear)),
+        _ => X,
+    };
+
+    private static double[] Times(double[] v, double[,] m)
+    {
+        var next = new double[States];
+        for (var i = 0; i < States; i++)
+        {
+            for (var j = 0; j < States; j++)
+            {
+                next[j] += v[i] * m[i, j];
+            }
+        }
+
+        return next;
     }
 }
