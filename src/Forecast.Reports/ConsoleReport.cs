@@ -60,6 +60,20 @@ public static class ConsoleReport
             AnsiConsole.MarkupLine("[grey]P(met) 0.000 or 1.000: no trial (or every trial) met it; the interval is how far the trials can rule it out, not a certainty.[/]");
         }
 
+        if (r.Drivers.Any(d => d.Inputs.Count > 0))
+        {
+            var drivers = new Table().Title("What drives each target: first-order share of the variance of met [[90% interval]]")
+                .AddColumns("target", "1st", "2nd", "3rd");
+            foreach (var d in r.Drivers.Where(d => d.Inputs.Count > 0))
+            {
+                drivers.AddRow([Markup.Escape(d.Target), .. Enumerable.Range(0, 3).Select(k => k < d.Inputs.Count
+                    ? Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{d.Inputs[k].Input} {d.Inputs[k].Share:0.00} [{d.Inputs[k].Lo:0.00}, {d.Inputs[k].Hi:0.00}]"))
+                    : string.Empty)]);
+            }
+
+            AnsiConsole.Write(drivers);
+        }
+
         var years = r.Indicators.Select(i => i.Year).Distinct().Order().ToArray();
         var indicators = new Table().Title("Indicators: P5 / P50 / P95 by year (quantiles R-7)").AddColumn("indicator");
         foreach (var y in years)
@@ -134,6 +148,37 @@ public static class ConsoleReport
     private static string I(int v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The files written and how long the command took.</summary>
+    /// <summary>`forecast score` and `forecast backtest`: each actual against its fan, each target's probability against what happened.</summary>
+    public static void Score(ScoreResult r, string? title = null)
+    {
+        var indicators = new Table().Title(Markup.Escape(title ?? "Indicators against actuals"))
+            .AddColumns("indicator", "year", "actual", "PIT", "inside P5-P95", "CRPS");
+        foreach (var i in r.Indicators)
+        {
+            indicators.AddRow(Markup.Escape(i.Id), i.Year.ToString(CultureInfo.InvariantCulture), N(i.Actual), P(i.Pit), i.Inside90 ? "yes" : "[yellow]no[/]", N(i.Crps));
+        }
+
+        AnsiConsole.Write(indicators);
+        if (r.Targets.Count > 0)
+        {
+            var targets = new Table().Title("Targets against what happened").AddColumns("target", "met", "P(met)", "Brier", "log");
+            foreach (var t in r.Targets)
+            {
+                targets.AddRow(Markup.Escape(t.Id), t.Met ? "yes" : "no", P(t.Probability), P(t.Brier), t.Log.ToString("0.000", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(targets);
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{r.Indicators.Count(i => i.Inside90)} of {r.Indicators.Count} actuals inside P5-P95 (expected about 90%)")
+            + (r.Targets.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; mean Brier {r.MeanBrier:0.000} over {r.Targets.Count} targets") : string.Empty)));
+        foreach (var a in r.Unmatched)
+        {
+            AnsiConsole.MarkupLine($"[yellow]not scored: {Markup.Escape(a.Id)} {a.Year} (no such indicator and year in the forecast)[/]");
+        }
+    }
+
     public static void Wrote(IEnumerable<string> files, TimeSpan elapsed) =>
         AnsiConsole.MarkupLineInterpolated($"[grey]wrote {string.Join(", ", files)} in {elapsed.TotalSeconds:F1} s[/]");
 

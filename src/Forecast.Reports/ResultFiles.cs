@@ -97,6 +97,34 @@ public static class ResultFiles
 
             w.WriteEndArray();
             w.WriteEndObject();
+            w.WriteStartArray("percentiles");
+            foreach (var p in i.Percentiles)
+            {
+                NumberValue(w, p);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("drivers-method", Statistics.Sensitivity.Method);
+        w.WriteStartArray("drivers");
+        foreach (var d in r.Drivers)
+        {
+            w.WriteStartObject();
+            w.WriteString("target", d.Target);
+            w.WriteStartArray("inputs");
+            foreach (var x in d.Inputs)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", x.Input);
+                Number(w, "share", x.Share);
+                Interval(w, x.Lo, x.Hi, "ci90");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 
@@ -210,15 +238,15 @@ public static class ResultFiles
         w.WriteEndObject();
     }
 
-    private static void Interval(Utf8JsonWriter w, double lo, double hi)
+    private static void Interval(Utf8JsonWriter w, double lo, double hi, string name = "ci95")
     {
-        w.WriteStartArray("ci95");
+        w.WriteStartArray(name);
         NumberValue(w, lo);
         NumberValue(w, hi);
         w.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double v)
+    internal static void Number(Utf8JsonWriter w, string name, double v)
     {
         w.WritePropertyName(name);
         NumberValue(w, v);
@@ -239,7 +267,8 @@ public static class ResultFiles
     internal static string Json(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: these are files for people and tools, not HTML, so "numpy's" stays readable.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(w);
         }

@@ -7,7 +7,11 @@ namespace Forecast.Studies;
 public sealed record TargetResult(
     string Id, string Indicator, int Year, double Threshold, long Met, int Trials, double Probability, double Lo, double Hi);
 
-public sealed record IndicatorResult(string Id, string Unit, int Year, SeriesSummary Summary);
+/// <summary>An indicator in one year: its summary, and P1..P99 so a forecast can be scored against what happened.</summary>
+public sealed record IndicatorResult(string Id, string Unit, int Year, SeriesSummary Summary, IReadOnlyList<double> Percentiles);
+
+/// <summary>What drives a target: the uncertain inputs ranked by their first-order share of the variance of "met".</summary>
+public sealed record TargetDrivers(string Target, IReadOnlyList<FirstOrderShare> Inputs);
 
 public sealed record JointResult(int Year, IReadOnlyList<string> Targets, long Met, double Probability, double Lo, double Hi);
 
@@ -20,7 +24,8 @@ public sealed record ForecastResult(
     ScenarioInfo Scenario,
     IReadOnlyList<TargetResult> Targets,
     IReadOnlyList<JointResult> Joint,
-    IReadOnlyList<IndicatorResult> Indicators)
+    IReadOnlyList<IndicatorResult> Indicators,
+    IReadOnlyList<TargetDrivers> Drivers)
 {
     public const string QuantileDefinition =
         "R-7 (Hyndman-Fan type 7, numpy's default): h = (n-1)p, linear interpolation between order statistics";
@@ -39,8 +44,9 @@ public static class Finaliser
             var indicator = (Indicator)i;
             for (var y = model.FirstYear; y <= model.LastYear; y++)
             {
-                var summary = Summaries.Summarise(table.Series(indicator, y), scratch);
-                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary));
+                var series = table.Series(indicator, y);
+                var summary = Summaries.Summarise(series, scratch);
+                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary, Percentiles(series, scratch)));
             }
         }
 
@@ -59,7 +65,51 @@ public static class Finaliser
             joint.Add(new JointResult(group.Key, group.Select(t => t.Id).ToList(), met, (double)met / n, lo, hi));
         }
 
-        return new ForecastResult(seed, n, Scenario(model.Parameters), targets, joint, indicators);
+        return new ForecastResult(seed, n, Scenario(model.Parameters), targets, joint, indicators, Drivers(model, table, seed));
+    }
+
+    /// <summary>P1..P99 by R-7 from one sort.</summary>
+    private static double[] Percentiles(ReadOnlySpan<double> series, double[] scratch)
+    {
+        var sorted = scratch.AsSpan(0, series.Length);
+        series.CopyTo(sorted);
+        sorted.Sort();
+        var result = new double[99];
+        for (var k = 1; k <= 99; k++)
+        {
+            var h = (series.Length - 1) * (k / 100.0);
+            var lo = (int)Math.Floor(h);
+            var hi = Math.Min(lo + 1, series.Length - 1);
+            result[k - 1] = sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Per target, the recorded inputs ranked by their first-order share of the variance of "met"
+    /// (see <see cref="Sensitivity"/>): from the run's own trials, so it costs no simulation.
+    /// </summary>
+    private static List<TargetDrivers> Drivers(SimulationModel model, TrialTable table, ulong seed)
+    {
+        if (table.Inputs == 0 || table.Trials < 8)
+        {
+            return [];
+        }
+
+        var resamples = Sensitivity.Resamples(table.Trials, seed);
+        var inputs = Enumerable.Range(0, table.Inputs).Select(i => (ReadOnlyMemory<double>)table.Input(i).ToArray()).ToArray();
+        return model.Targets.Select(t =>
+        {
+            var met = new double[table.Trials];
+            var series = table.Series(t.Indicator, t.Year);
+            for (var k = 0; k < met.Length; k++)
+            {
+                met[k] = MetRule.IsMet(series[k], t.Threshold) ? 1 : 0;
+            }
+
+            return new TargetDrivers(t.Id, Sensitivity.Rank(met, model.RecordedInputIds, i => inputs[i], resamples));
+        }).ToList();
     }
 
     public static ScenarioInfo Scenario(Parameters p) =>

@@ -31,5 +31,8 @@ public static class Streams
     /// <summary>Calibration's proposals and perturbations: counter = (proposal, Calibration, round, block).</summary>
     public const uint Calibration = 0xFFFF_FF05;
 
+    /// <summary>Bootstrap resamples of a run's trials for driver intervals: counter = (resample, Sensitivity, trials, block).</summary>
+    public const uint Sensitivity = 0xFFFF_FF06;
+
     public static (uint K0, uint K1) Key(ulong seed) => ((uint)seed, (uint)(seed >> 32));
 }
