@@ -4,7 +4,7 @@ using Forecast.Cli.Commands;
 
 var root = new RootCommand("Forecast: will Xiaoshan meet its science-and-technology targets? Monte Carlo on Microsoft Orleans.")
 {
-    RunCommand.Create(), CompareCommand.Create(), CalibrateCommand.Create(), RunsCommand.Create(),
+    RunCommand.Create(), CompareCommand.Create(), CalibrateCommand.Create(), ScoreCommand.Create(), BacktestCommand.Create(), RunsCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

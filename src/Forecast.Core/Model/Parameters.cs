@@ -76,6 +76,7 @@ public sealed class Parameters
     public double[] InstitutionMixHte = new double[5], InstitutionMixPtsme = new double[5];
 
     // Facts.
+    /// <summary>HtInvestGrowth2021: observed 2021 growth, or NaN where 2021 is forecast (a backtest).</summary>
     public double Gdp2020, RdGdp2020, HtInvestGrowth2021;
 
     // Public rules.
@@ -98,6 +99,12 @@ public sealed class Parameters
 
     /// <summary>Every fact of the baseline by id (value only), for calibration and reports.</summary>
     public Dictionary<string, double> Facts = new(StringComparer.Ordinal);
+
+    /// <summary>When each fact was published.</summary>
+    public Dictionary<string, DateOnly> FactPublished = new(StringComparer.Ordinal);
+
+    /// <summary>The facts the simulation itself reads (start values and public rules), in the order read.</summary>
+    public List<string> FactsRead = [];
 
     /// <summary>The 2021 facts calibration conditions on.</summary>
     public CalibrationFact[] CalibrationFacts = [];

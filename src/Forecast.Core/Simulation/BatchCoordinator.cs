@@ -237,7 +237,7 @@ public sealed class BatchCoordinator
             _shareRestLogit[t] += w[UncertainInput.HtShareDrift, t] + (w[UncertainInput.HtShareYearSd, t] * _zShare[t]);
             var invest = Money(Metric.HtInvest);
             double investTotal;
-            if (calibrationYear)
+            if (calibrationYear && double.IsFinite(_p.HtInvestGrowth2021))
             {
                 // 2021's high-tech investment growth is observed: the district beyond the firms takes up the rest.
                 investTotal = _investPrev[t] * (1 + (_p.HtInvestGrowth2021 / 100));
@@ -249,6 +249,11 @@ public sealed class BatchCoordinator
             }
             else
             {
+                if (calibrationYear)
+                {
+                    _investRest[t] = _investPrev[t] - Money(Metric.BaseHtInvest); // 2021 not observed (a backtest): it follows the trend too
+                }
+
                 _investRest[t] *= Math.Exp(Math.Log(1 + w[UncertainInput.HtInvestGrowthMean, t])
                     + (w[UncertainInput.HtInvestGdpResponse, t] * (g - reference)) + (w[UncertainInput.HtInvestYearSd, t] * _zInvest[t]));
                 investTotal = invest + _investRest[t];
