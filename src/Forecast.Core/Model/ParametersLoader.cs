@@ -71,7 +71,22 @@ public static class ParametersLoader
         ReadCalibrationFacts(p, baseline);
         ReadLevers(p, baseline, scenario);
         ReadTargets(p, targetsDoc, scenario);
+        CheckCapacity(p, baseline, scenario);
         return p;
+    }
+
+    /// <summary>The entrant slots must hold every year at the top of new-firms-per-year: a run must not find out halfway.</summary>
+    private static void CheckCapacity(Parameters p, InputDocument baseline, InputDocument scenario)
+    {
+        var years = p.LastYear - p.CalibrationYear + 1;
+        var need = years * p.Prior(UncertainInput.NewFirmsPerYear).Hi;
+        if (need > p.EntrantSlots)
+        {
+            var doc = scenario.Root["assumptions"]?["entrant-slots"] is not null ? scenario : baseline;
+            const string field = "assumptions.entrant-slots";
+            throw new InputException(doc.Path, field, doc.LineOf(field), string.Create(CultureInfo.InvariantCulture,
+                $"{p.EntrantSlots} slots cannot hold {years} years at the top of new-firms-per-year ({p.Prior(UncertainInput.NewFirmsPerYear).Hi:0} a year, {need:0} firms); raise it"));
+        }
     }
 
     private static void ReadFacts(Parameters p, InputDocument doc)
@@ -90,9 +105,15 @@ public static class ParametersLoader
             }
 
             p.Facts[id] = Num(fact["value"]!);
+            p.FactPublished[id] = date;
         }
 
-        double F(string id) => p.Facts.TryGetValue(id, out var v) ? v : throw Missing(doc, $"facts.{id}");
+        double F(string id)
+        {
+            p.FactsRead.Add(id);
+            return p.Facts.TryGetValue(id, out var v) ? v : throw Missing(doc, $"facts.{id}");
+        }
+
         p.Gdp2020 = F("gdp-2020");
         p.RdGdp2020 = F("rd-gdp-2020");
         p.HtInvestGrowth2021 = F("ht-invest-growth-2021");
