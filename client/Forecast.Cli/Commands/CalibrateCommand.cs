@@ -50,6 +50,12 @@ public static class CalibrateCommand
             var report = Calibrator.Fit(model, parse.GetValue(CalibrationSeed), new Calibrator.Options(particles),
                 new InlineProgressLine(), cancel);
             ConsoleReport.Calibration(report);
+            if (report.Ensemble.Sets < 1000)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]only {report.Ensemble.Sets} distinct parameter sets (at least 1,000 are needed); raise --particles. The seeds were left as they were[/]");
+                return Task.FromResult(ExitCodes.Failed);
+            }
+
             if (!report.Reproduces2021)
             {
                 AnsiConsole.MarkupLine("[red]the ensemble does not reproduce 2021 (a mean off by more than 2%, or a fact outside P5-P95); the seeds were left as they were[/]");

@@ -67,11 +67,15 @@ public static class Calibrator
 {
     public const string Method =
         "ABC-SMC with Metropolis-Hastings moves (Del Moral, Doucet and Jasra 2012, Statistics and Computing 22:1009-1020) "
-        + "in the priors' standard-normal space, then local-linear regression adjustment (Beaumont, Zhang and Balding 2002, Genetics 162:2025-2035) "
+        + "in the priors' standard-normal space, rejuvenated by further moves at the final tolerance until 90% of particles have moved, then local-linear regression adjustment (Beaumont, Zhang and Balding 2002, Genetics 162:2025-2035) "
         + "with Epanechnikov weights, then exponential tilting of the weights to the facts' means on replicate simulations (entropy balancing, Hainmueller 2012, Political Analysis 20:25-46); distance: root mean square over the calibration facts of (simulated - fact) / (tolerance x fact, or sd)";
 
     public sealed record Options(int Particles = 2000, int MaxRounds = 40, double TargetTolerance = 0.8, double Quantile = 0.6,
-        int MovesPerRound = 3, double MinAcceptance = 0.02, int PredictiveTrials = 4000, int Replicates = 8);
+        int MovesPerRound = 3, double MinAcceptance = 0.02, int PredictiveTrials = 4000, int Replicates = 8,
+        int MaxFinalMoves = 80, double MovedShare = 0.9);
+
+    /// <summary>Rejuvenation move m is keyed as round FinalMoveRound + m, clear of the sampler's rounds.</summary>
+    private const int FinalMoveRound = 1_000;
 
     public static CalibrationReport Fit(SimulationModel model, ulong seed, Options options, IProgress<string>? progress = null,
         CancellationToken cancellation = default)
@@ -120,12 +124,56 @@ public static class Calibrator
 
             var rate = (double)accepted / (n * options.MovesPerRound);
             scale *= rate < 0.15 ? 0.7 : rate > 0.35 ? 1.3 : 1;
-            rounds.Add(new CalibrationRound(round, tolerance, n * options.MovesPerRound, accepted, n));
+            rounds.Add(new CalibrationRound(round, tolerance, n * options.MovesPerRound, accepted, CopiesEss(z)));
             progress?.Report(Describe(rounds[^1]) + string.Create(CultureInfo.InvariantCulture, $", {Distinct(z)} distinct sets"));
             if (rate < options.MinAcceptance)
             {
                 break; // the chains barely move at this tolerance: stop here
             }
+        }
+
+        // Rejuvenation: more moves at the final tolerance (the same MH kernel, so the same target)
+        // until most particles have left the copies resampling made of them.
+        {
+            var lower = Kernel(z, scale);
+            var moved = new bool[n];
+            var proposed = 0;
+            var accepted = 0;
+            var recent = 0;
+            for (var move = 0; move < options.MaxFinalMoves && moved.Count(m => m) < options.MovedShare * n; move++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (move > 0 && move % 10 == 0)
+                {
+                    // Tune the step every ten moves, as between rounds: smaller when few proposals are accepted.
+                    var rate = recent / (10.0 * n);
+                    scale *= rate < 0.15 ? 0.7 : rate > 0.35 ? 1.3 : 1;
+                    lower = Kernel(z, scale);
+                    recent = 0;
+                }
+
+                var round = FinalMoveRound + move;
+                var proposals = Enumerable.Range(0, n).Select(k => Step(seed, round, 0, k, z[k], lower)).ToArray();
+                var d = Simulate(proposals, out var simulated);
+                var proposedFacts = Transpose(simulated);
+                for (var k = 0; k < n; k++)
+                {
+                    var u = new KeyedUniforms(seed, (uint)k, Streams.Calibration, (uint)((round * 64) + 32)).Next();
+                    if (d[k] <= tolerance && u < Math.Exp(-0.5 * (SquaredNorm(proposals[k]) - SquaredNorm(z[k]))))
+                    {
+                        (z[k], dist[k], facts[k]) = (proposals[k], d[k], proposedFacts[k]);
+                        moved[k] = true;
+                        accepted++;
+                        recent++;
+                    }
+                }
+
+                proposed += n;
+            }
+
+            rounds.Add(new CalibrationRound(rounds.Count, tolerance, proposed, accepted, CopiesEss(z)));
+            progress?.Report("rejuvenation: " + Describe(rounds[^1]) + string.Create(CultureInfo.InvariantCulture,
+                $", {moved.Count(m => m)} of {n} particles moved, {Distinct(z)} distinct sets"));
         }
 
         var (adjusted, weights) = RegressionAdjust(z, facts, dist, tolerance, p.CalibrationFacts);
@@ -134,7 +182,7 @@ public static class Calibrator
         var replicated = ReplicateErrors(model, seed, z, dims, priors, options.Replicates, cancellation);
         var tilt = Tilt(weights, replicated);
         weights = tilt.Weights;
-        var ensemble = new Ensemble(
+        var ensemble = Merged(
             dims.Select(i => UncertainInputs.Id((UncertainInput)i)).ToArray(),
             weights,
             z.Select(row => row.Select((x, j) => priors[j].FromStandard(x)).ToArray()).ToArray());
@@ -335,6 +383,37 @@ public static class Calibrator
 
     private static int Distinct(double[][] z) => z.Select(row => row[0]).Distinct().Count();
 
+    /// <summary>Kish's effective sample size of equally weighted particles counted by their distinct sets: (sum c)^2 / sum c^2 over each set's copies c.</summary>
+    private static double CopiesEss(double[][] z)
+    {
+        var copies = z.GroupBy(row => row[0]).Select(g => (double)g.Count()).ToArray();
+        return Math.Pow(copies.Sum(), 2) / copies.Sum(c => c * c);
+    }
+
+    /// <summary>The ensemble with identical sets merged (their weights summed), so its size and effective sample size count distinct sets.</summary>
+    private static Ensemble Merged(string[] ids, double[] weights, double[][] values)
+    {
+        var order = new List<int>();
+        var merged = new Dictionary<string, int>(StringComparer.Ordinal);
+        var w = new List<double>();
+        for (var k = 0; k < values.Length; k++)
+        {
+            var key = string.Join(',', values[k].Select(v => BitConverter.DoubleToInt64Bits(v)));
+            if (merged.TryGetValue(key, out var at))
+            {
+                w[at] += weights[k];
+            }
+            else
+            {
+                merged[key] = w.Count;
+                order.Add(k);
+                w.Add(weights[k]);
+            }
+        }
+
+        return new Ensemble(ids, w, order.Select(k => values[k]).ToArray());
+    }
+
     /// <summary>Each proposal's distance, from one simulated trial of the calibration year (trial numbers of this round, keyed by the seed).</summary>
     private static double[] Distances(SimulationModel model, ulong seed, int round, double[][] proposals, int[] dims, Prior[] priors,
         out double[][] simulated, CancellationToken cancellation, int firstProposal = 0)
@@ -459,6 +538,7 @@ public static class Calibrator
         sb.AppendLine($"baseline-digest: \"{baselineDigest}\"");
         sb.AppendLine($"seed: {r.Seed}");
         sb.AppendLine($"particles: {r.Particles}");
+        sb.AppendLine("# rounds: the last is rejuvenation (more moves at the final tolerance); effective-sample-size counts distinct sets (copies from resampling merged)");
         sb.AppendLine("rounds:");
         foreach (var round in r.Rounds)
         {
