@@ -169,6 +169,7 @@ public static class BenchModels
                 };
             }
 
+            p.BaselinePriors = (Prior[])p.Priors.Clone();
             p.EntrantSlots *= s;
             p.Posterior = null;
         }

@@ -30,21 +30,37 @@ public static class ScoreFiles
         using (doc)
         {
             var root = doc.RootElement;
-            var trials = Get(root, "trials", path).GetInt32();
-            var targets = Get(root, "targets", path).EnumerateArray().Select(t => new PredictiveTarget(
-                Get(t, "id", path).GetString()!, Get(t, "indicator", path).GetString()!, Get(t, "year", path).GetInt32(),
-                Get(t, "threshold", path).GetDouble(), Get(t, "probability", path).GetDouble(), trials)).ToList();
-            var indicators = Get(root, "indicators", path).EnumerateArray().Select(i =>
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                var id = Get(i, "id", path).GetString()!;
-                if (!i.TryGetProperty("percentiles", out var p) || p.GetArrayLength() != 99)
+                throw new InputException(path, null, null, "not a forecast.json written by `forecast run` (expected an object)");
+            }
+
+            var trials = (int)Number(root, "trials", path, "trials");
+            if (trials < 1)
+            {
+                throw new InputException(path, "trials", null, $"{trials} trials: a forecast needs at least one");
+            }
+
+            var targets = Array(root, "targets", path).Select((t, k) => new PredictiveTarget(
+                Text(t, "id", path, $"targets.{k}"), Text(t, "indicator", path, $"targets.{k}"), (int)Number(t, "year", path, $"targets.{k}"),
+                Number(t, "threshold", path, $"targets.{k}"), Number(t, "probability", path, $"targets.{k}"), trials)).ToList();
+            var indicators = Array(root, "indicators", path).Select((i, k) =>
+            {
+                var id = Text(i, "id", path, $"indicators.{k}");
+                var year = (int)Number(i, "year", path, $"indicators.{k}");
+                var field = $"indicators.{id}.{year}.percentiles";
+                if (!i.TryGetProperty("percentiles", out var p) || p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 99)
                 {
-                    throw new InputException(path, $"indicators.{id}.percentiles", null,
-                        "missing or not 99 values: this forecast.json predates scoring; run the forecast again");
+                    throw new InputException(path, field, null, "missing or not 99 values: this forecast.json predates scoring; run the forecast again");
                 }
 
-                return new PredictiveIndicator(id, Get(i, "year", path).GetInt32(), Get(i, "p5", path).GetDouble(), Get(i, "p95", path).GetDouble(),
-                    p.EnumerateArray().Select(x => x.GetDouble()).ToArray());
+                var percentiles = p.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? x.GetDouble() : double.NaN).ToArray();
+                if (percentiles.Any(x => !double.IsFinite(x)) || percentiles.Zip(percentiles.Skip(1)).Any(x => x.Second < x.First))
+                {
+                    throw new InputException(path, field, null, "the 99 percentiles must be finite numbers in non-decreasing order");
+                }
+
+                return new PredictiveIndicator(id, year, Number(i, "p5", path, $"indicators.{k}"), Number(i, "p95", path, $"indicators.{k}"), percentiles);
             }).ToList();
             return new ForecastSnapshot(targets, indicators);
         }
@@ -110,6 +126,18 @@ public static class ScoreFiles
         w.WriteEndObject();
     });
 
-    private static JsonElement Get(JsonElement e, string name, string path) =>
-        e.TryGetProperty(name, out var v) ? v : throw new InputException(path, name, null, "missing: not a forecast.json written by `forecast run`");
+    private static IEnumerable<JsonElement> Array(JsonElement e, string name, string path) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().ToList()
+            : throw new InputException(path, name, null, "missing or not a list: not a forecast.json written by `forecast run`");
+
+    private static double Number(JsonElement e, string name, string path, string where) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetDouble()
+            : throw new InputException(path, $"{where}.{name}".TrimStart('.'), null, "missing or not a number");
+
+    private static string Text(JsonElement e, string name, string path, string where) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new InputException(path, $"{where}.{name}", null, "missing or not text");
 }

@@ -14,7 +14,7 @@ public sealed record BacktestResult(DateOnly Vintage, ForecastResult Forecast, S
 {
     public const string Design =
         "2021 forecast from the priors alone (no calibration on the 2021 facts, 2021 high-tech investment growth drawn from its trend, "
-        + "2021 shocks from their priors), scored against the 2021 facts";
+        + "2021 shocks from their priors), scored against the 2021 facts; some priors were sized with 2021 in mind (seeds/README.md), so it is not fully out of sample";
 }
 
 /// <summary>

@@ -68,6 +68,9 @@ public static class Finaliser
         return new ForecastResult(seed, n, Scenario(model.Parameters), targets, joint, indicators, Drivers(model, table, seed));
     }
 
+    /// <summary>The most trials drivers are estimated from.</summary>
+    public const int DriverTrials = 200_000;
+
     /// <summary>P1..P99 by R-7 from one sort.</summary>
     private static double[] Percentiles(ReadOnlySpan<double> series, double[] scratch)
     {
@@ -97,12 +100,14 @@ public static class Finaliser
             return [];
         }
 
-        var resamples = Sensitivity.Resamples(table.Trials, seed);
-        var inputs = Enumerable.Range(0, table.Inputs).Select(i => (ReadOnlyMemory<double>)table.Input(i).ToArray()).ToArray();
+        // The first DriverTrials trials at most (trials are independent, so any prefix is a fair sample): bounded memory and time.
+        var n = Math.Min(table.Trials, DriverTrials);
+        var resamples = Sensitivity.Resamples(n, seed);
+        var inputs = Enumerable.Range(0, table.Inputs).Select(i => (ReadOnlyMemory<double>)table.Input(i)[..n].ToArray()).ToArray();
         return model.Targets.Select(t =>
         {
-            var met = new double[table.Trials];
-            var series = table.Series(t.Indicator, t.Year);
+            var met = new double[n];
+            var series = table.Series(t.Indicator, t.Year)[..n];
             for (var k = 0; k < met.Length; k++)
             {
                 met[k] = MetRule.IsMet(series[k], t.Threshold) ? 1 : 0;

@@ -69,6 +69,21 @@ public sealed class ScoreCommandTests
     }
 
     [Fact]
+    public void A_forecast_json_with_a_missing_percentile_is_refused_naming_it()
+    {
+        var dir = CliRunner.TempDir();
+        var percentiles = string.Join(", ", Enumerable.Range(1, 99).Select(k => k == 50 ? "null" : k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        File.WriteAllText(Path.Combine(dir, "forecast.json"),
+            $"{{\"trials\": 10, \"targets\": [], \"indicators\": [{{\"id\": \"new-hte\", \"year\": 2022, \"p5\": 5, \"p95\": 95, \"percentiles\": [{percentiles}]}}]}}");
+        File.WriteAllText(Path.Combine(dir, "a.yaml"), "actuals:\n  - {id: new-hte, year: 2022, value: 40, source: test}\n");
+
+        var r = CliRunner.Run(dir, "score", "forecast.json", "--actuals", "a.yaml");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("indicators.new-hte.2022.percentiles", r.Stderr);
+    }
+
+    [Fact]
     public void The_backtest_scores_the_priors_forecast_of_2021_against_the_2021_facts()
     {
         var dir = CliRunner.TempDir();

@@ -58,6 +58,9 @@ public sealed class Parameters
     /// <summary>Inputs the scenario pinned or gave a new prior: the calibrated ensemble does not speak for them.</summary>
     public bool[] SetByScenario = new bool[UncertainInputs.Count];
 
+    /// <summary>The baseline's priors, before a scenario pins or replaces any (the population is sized by them).</summary>
+    public Prior[] BaselinePriors = new Prior[UncertainInputs.Count];
+
     /// <summary>
     /// The growth exits and R&D respond to: the baseline's median of gdp-growth-mean, whatever the
     /// scenario says (a low-growth scenario must raise exits, not move the reference with it).
@@ -88,7 +91,7 @@ public sealed class Parameters
     public double[] ExitRate = new double[4];
     public double ExitSmallRevenue, ExitLargeRevenue;
     public double[] HteApply = new double[4]; // HTE entry has no further application: index 3 unused.
-    public double PtsmeListingCandidate, PtsmeListingEaglet, EagletListingYoung;
+    public double PtsmeListingCandidate, PtsmeListingEaglet, EagletListingYoung, HtePassCap;
     public double[] InstitutionUpgrade = new double[4];
     public double[] GraduationRate = new double[4]; // by IncubatorLevel; index 0 unused.
 

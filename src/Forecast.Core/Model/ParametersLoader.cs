@@ -66,6 +66,7 @@ public static class ParametersLoader
         ReadFacts(p, baseline);
         var assumptions = root["assumptions"]!.AsObject();
         ReadPriors(p, baseline, assumptions);
+        p.BaselinePriors = (Prior[])p.Priors.Clone();
         ReadHeld(p, baseline, assumptions);
         Overlay(p, baseline, assumptions, scenario);
         ReadCalibrationFacts(p, baseline);
@@ -75,7 +76,11 @@ public static class ParametersLoader
         return p;
     }
 
-    /// <summary>The entrant slots must hold every year at the top of new-firms-per-year: a run must not find out halfway.</summary>
+    /// <summary>
+    /// The entrant slots must hold every year at the top of new-firms-per-year, so a run does not
+    /// find out halfway for want of founded firms; graduates and the Poisson tail beyond it are
+    /// checked as the run goes (a run that needs more stops with an error naming entrant-slots).
+    /// </summary>
     private static void CheckCapacity(Parameters p, InputDocument baseline, InputDocument scenario)
     {
         var years = p.LastYear - p.CalibrationYear + 1;
@@ -94,8 +99,9 @@ public static class ParametersLoader
         foreach (var (id, fact) in doc.Root["facts"]!.AsObject())
         {
             var published = fact!["published"]!.GetValue<string>();
+            // A year alone is read as its last day: the check must not let a fact of that year through early.
             var date = published.Length == 4
-                ? new DateOnly(int.Parse(published, CultureInfo.InvariantCulture), 1, 1)
+                ? new DateOnly(int.Parse(published, CultureInfo.InvariantCulture), 12, 31)
                 : DateOnly.ParseExact(published, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (date > p.InformationDate)
             {
@@ -206,6 +212,7 @@ public static class ParametersLoader
         p.PtsmeListingCandidate = A("ptsme-listing-candidate");
         p.PtsmeListingEaglet = A("ptsme-listing-eaglet");
         p.EagletListingYoung = A("eaglet-listing-young");
+        p.HtePassCap = A("hte-pass-cap");
         p.InstitutionUpgrade = Arr("rd-institution-upgrade", 4);
         p.GraduationRate = [0, A("graduation-rate-municipal"), A("graduation-rate-provincial"), A("graduation-rate-national")];
         p.Incubators2020 = (int)A("incubators-2020");
@@ -422,11 +429,15 @@ public static class ParametersLoader
                 throw new InputException(file, id, 1, $"'{id}' is not an uncertain input of the model; run `forecast calibrate`");
             }
 
-            var prior = p.Prior(input);
-            var outside = ensemble.Values.Select((v, k) => (v[j], k)).FirstOrDefault(x => !(x.Item1 >= prior.Lo && x.Item1 <= prior.Hi) && !prior.IsFixed);
-            if (outside != default)
+            // Against the baseline's range: a scenario's own prior for the input replaces the ensemble's column anyway.
+            var prior = p.BaselinePriors[(int)input];
+            for (var k = 0; k < ensemble.Sets && !prior.IsFixed; k++)
             {
-                throw new InputException(file, id, outside.k + 2, $"{Fmt(outside.Item1)} is outside the input's range [{Fmt(prior.Lo)}, {Fmt(prior.Hi)}]");
+                var v = ensemble.Values[k][j];
+                if (!(v >= prior.Lo && v <= prior.Hi))
+                {
+                    throw new InputException(file, id, k + 2, $"{Fmt(v)} is outside the input's range [{Fmt(prior.Lo)}, {Fmt(prior.Hi)}]");
+                }
             }
         }
 

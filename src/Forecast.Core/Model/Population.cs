@@ -115,8 +115,12 @@ public sealed class Population
         return new Population(enterprises.ToArray(), SynthesiseIncubators(p, k0, k1, incubatorSlots), capacity);
     }
 
-    /// <summary>The most firms a trial can start with in a tier: the top of the stock's range (or its pinned value).</summary>
-    private static int Top(Parameters p, UncertainInput stock) => (int)Math.Round(p.Prior(stock).Hi);
+    /// <summary>
+    /// The most firms a trial can start with in a tier: the top of the baseline's range for the
+    /// stock, whatever a scenario pins, so every scenario has the same firms under the same keys
+    /// (common random numbers hold between scenarios).
+    /// </summary>
+    private static int Top(Parameters p, UncertainInput stock) => (int)Math.Round(p.BaselinePriors[(int)stock].Hi);
 
     private static IncubatorProfile[] SynthesiseIncubators(Parameters p, uint k0, uint k1, int slots)
     {

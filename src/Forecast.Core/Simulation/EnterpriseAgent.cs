@@ -242,7 +242,7 @@ public static class EnterpriseAgent
             }
             else if (!settled)
             {
-                var pass = Math.Min(0.98, rates[Rate.HtePass, t]) * eligible;
+                var pass = Math.Min(r.HtePassCap, rates[Rate.HtePass, t]) * eligible;
                 var pHte = r.HteApply[ti] * rates[Rate.HteApply, t] * quality * pass;
                 var pPtsme = tier == Tier.Ptsme ? 0
                     : (tier == Tier.Eaglet ? r.PtsmeListingEaglet : r.PtsmeListingCandidate) * rates[Rate.PtsmeListing, t] * quality;

@@ -62,7 +62,7 @@ internal static class EnterpriseKernel256
         var million = Vector256.Create(1e6);
         var rdIntensity = Vector256.Create(p.RdIntensity);
         var centredQuality = Vector256.Create((2 * p.Quality) - 1);
-        var passCap = Vector256.Create(0.98);
+        var passCap = Vector256.Create(r.HtePassCap);
         var eagletMaxAge = Vector256.Create(r.EagletMaxAge);
         var eagletMaxRevenue = Vector256.Create(r.EagletMaxRevenue);
         var rdSmall = Vector256.Create(r.RdThresholdSmall);

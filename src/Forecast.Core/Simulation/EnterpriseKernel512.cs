@@ -52,7 +52,7 @@ internal static class EnterpriseKernel512
         var million = Vector512.Create(1e6);
         var rdIntensity = Vector512.Create(p.RdIntensity);
         var centredQuality = Vector512.Create((2 * p.Quality) - 1);
-        var passCap = Vector512.Create(0.98);
+        var passCap = Vector512.Create(r.HtePassCap);
         var eagletMaxAge = Vector512.Create(r.EagletMaxAge);
         var eagletMaxRevenue = Vector512.Create(r.EagletMaxRevenue);
         var rdSmall = Vector512.Create(r.RdThresholdSmall);

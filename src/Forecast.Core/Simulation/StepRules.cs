@@ -14,6 +14,7 @@ public sealed class StepRules
         HteApply = (double[])p.HteApply.Clone();
         PtsmeListingCandidate = p.PtsmeListingCandidate;
         PtsmeListingEaglet = p.PtsmeListingEaglet;
+        HtePassCap = p.HtePassCap;
         InstitutionUpgrade = (double[])p.InstitutionUpgrade.Clone();
         CertificateYears = p.CertificateYears;
         AboveScaleRevenue = p.AboveScaleRevenue;
@@ -38,6 +39,9 @@ public sealed class StepRules
 
     public double PtsmeListingCandidate { get; }
     public double PtsmeListingEaglet { get; }
+
+    /// <summary>The ceiling of the first-time HTE pass rate after levers.</summary>
+    public double HtePassCap { get; }
 
     /// <summary>By institution level 0..3: founding a municipal centre, then provincial recognitions.</summary>
     public double[] InstitutionUpgrade { get; }

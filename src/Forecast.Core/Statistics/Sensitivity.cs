@@ -30,7 +30,7 @@ public static class Sensitivity
     /// one value, or an output that does not vary, explains nothing and is left out.
     /// </summary>
     public static IReadOnlyList<FirstOrderShare> Rank(ReadOnlySpan<double> output, IReadOnlyList<string> ids, Func<int, ReadOnlyMemory<double>> inputs,
-        int[][] resamples, int top = 8)
+        byte[][] resamples, int top = 8)
     {
         var n = output.Length;
         var y = output.ToArray();
@@ -66,7 +66,7 @@ public static class Sensitivity
     }
 
     /// <summary>The bias-corrected between-class share of y's variance; <paramref name="weights"/> counts each trial's copies (bootstrap), null for once each.</summary>
-    internal static double Share(double[] y, int[] classes, int m, int[]? weights)
+    internal static double Share(double[] y, int[] classes, int m, byte[]? weights)
     {
         var count = new double[m];
         var sum = new double[m];
@@ -108,7 +108,7 @@ public static class Sensitivity
         return (ssb - ((groups - 1) * msw)) / sst;
     }
 
-    /// <summary>Each trial's equal-count class of x (ties kept together by value order, then trial), or null when x takes one value.</summary>
+    /// <summary>Each trial's equal-count class of x (a run of ties in one class), or null when x takes one value.</summary>
     internal static int[]? ClassesOf(ReadOnlySpan<double> x, int m)
     {
         var n = x.Length;
@@ -125,26 +125,30 @@ public static class Sensitivity
             return null;
         }
 
+        // Equal-count classes by rank, except that a run of equal values stays in its first member's class.
         var classes = new int[n];
         for (var r = 0; r < n; r++)
         {
-            classes[order[r]] = (int)((long)r * m / n);
+            classes[order[r]] = r > 0 && keys[order[r]] == keys[order[r - 1]] ? classes[order[r - 1]] : (int)((long)r * m / n);
         }
 
         return classes;
     }
 
-    /// <summary>Bootstrap resamples of n trials: how many copies of each trial resample b holds, keyed by the seed.</summary>
-    public static int[][] Resamples(int n, ulong seed, int count = 200)
+    /// <summary>Bootstrap resamples of n trials: how many copies of each trial resample b holds (a byte: a trial is drawn about once), keyed by the seed.</summary>
+    public static byte[][] Resamples(int n, ulong seed, int count = 200)
     {
-        var resamples = new int[count][];
+        var resamples = new byte[count][];
         for (var b = 0; b < count; b++)
         {
-            var weights = new int[n];
+            var weights = new byte[n];
             var u = new KeyedUniforms(seed, (uint)b, Streams.Sensitivity, (uint)n);
             for (var k = 0; k < n; k++)
             {
-                weights[Math.Min(n - 1, (int)(u.Next() * n))]++;
+                checked
+                {
+                    weights[Math.Min(n - 1, (int)(u.Next() * n))]++; // a trial drawn 256 times would throw, never wrap
+                }
             }
 
             resamples[b] = weights;
@@ -153,7 +157,7 @@ public static class Sensitivity
         return resamples;
     }
 
-    private static (double Lo, double Hi) Interval(double[] y, int[] classes, int m, int[][] resamples)
+    private static (double Lo, double Hi) Interval(double[] y, int[] classes, int m, byte[][] resamples)
     {
         if (resamples.Length == 0)
         {

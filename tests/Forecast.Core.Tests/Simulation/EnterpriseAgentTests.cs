@@ -110,7 +110,7 @@ public sealed class EnterpriseAgentTests
         var acc = Step(profile, states, Context(2022, c =>
         {
             c[Rate.HteApply].Fill(1);
-            c[Rate.HtePass].Fill(1); // capped at 0.98
+            c[Rate.HtePass].Fill(1); // capped at hte-pass-cap (0.98)
             c[Rate.PassIneligible].Fill(1);
             c[Rate.QualitySpread].Fill(0);
         }), rules);

@@ -62,7 +62,7 @@ public sealed class MarkovChainTests
     private static double[,] Transitions(StepRules r)
     {
         var m = new double[States, States];
-        var pass = Math.Min(0.98, Pass);
+        var pass = Math.Min(r.HtePassCap, Pass);
         var exit = r.ExitRate;
 
         m[C, X] = exit[0];

@@ -59,6 +59,14 @@ public sealed class ScenarioEffectTests
     }
 
     [Fact]
+    public void A_pinned_stock_keeps_every_firm_and_its_keys_so_scenarios_share_their_random_numbers()
+    {
+        var pinned = Scenario("name: pinned\nassumptions:\n  hte-stock-2020: 1000\n  candidate-stock-2020: 9000\n");
+
+        Assert.Equal(TestModels.Baseline.Population.Enterprises, pinned.Population.Enterprises);
+    }
+
+    [Fact]
     public void Founded_firms_follow_new_firms_per_year_at_high_rates_too()
     {
         // 1,000 more firms a year must mean about 1,000 more births a year: no sampler or slot cap in the way.

@@ -53,6 +53,21 @@ public sealed class SensitivityTests
     }
 
     [Fact]
+    public void Tied_values_share_a_class()
+    {
+        var x = Enumerable.Range(0, 100).Select(i => (double)(i / 30)).ToArray(); // four runs of ties: 30, 30, 30, 10
+
+        var classes = Sensitivity.ClassesOf(x, 10)!;
+
+        for (var i = 1; i < x.Length; i++)
+        {
+            Assert.True(x[i] != x[i - 1] || classes[i] == classes[i - 1], $"trials {i - 1} and {i} tie but sit in classes {classes[i - 1]} and {classes[i]}");
+        }
+
+        Assert.Equal(4, classes.Distinct().Count());
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_intervals()
     {
         var x = Inputs();
