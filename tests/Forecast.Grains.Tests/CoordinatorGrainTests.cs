@@ -82,7 +82,7 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
     public async Task An_adaptive_run_on_one_shard_per_silo_gives_the_pure_adaptive_runs_trials_bit_for_bit()
     {
         var inputs = ModelInputs.Read(Seeds());
-        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(21, 500, 10, 0.25), new Placement(Shards: 0, SiloAggregation: true));
+        var spec = new RunSpec(Guid.NewGuid(), inputs, new RunPlan(21, 500, 10, 0.15), new Placement(Shards: 0, SiloAggregation: true));
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(spec.RunId);
 
         var status = await WaitFor(coordinator, await coordinator.Start(spec));
@@ -93,10 +93,10 @@ public sealed class CoordinatorGrainTests(TwoSiloClusterFixture fixture) : IClas
         Assert.NotNull(outcome);
         Assert.True(outcome.Trials > 10 && outcome.Trials % 10 == 0, $"{outcome.Trials} trials");
         Assert.Equal(outcome.Trials, status.TrialsDone);
-        Assert.True(status.WidestHalfWidth <= 0.25);
+        Assert.True(status.WidestHalfWidth <= 0.15);
 
         var model = SimulationModel.Build(inputs);
-        var pure = LocalEngine.Simulate(model, new RunPlan(21, 500, 10, 0.25)).Table;
+        var pure = LocalEngine.Simulate(model, new RunPlan(21, 500, 10, 0.15)).Table;
         Assert.Equal(pure.Trials, outcome.Trials);
         Assert.Equal(pure.Values, outcome.Values.ToArray());
         Assert.Equal(LocalEngine.Simulate(model, new RunPlan(21, outcome.Trials)).Table.Values, outcome.Values.ToArray());
