@@ -78,12 +78,14 @@ public sealed class LocalEngineTests
     public async Task Giving_up_the_wait_cancels_the_run_and_a_second_dispose_is_harmless()
     {
         var engine = new LocalEngine();
-        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 20_000)), default);
+        // A run far longer than any wait below, so it cannot end Done on its own even when other
+        // tests keep the thread pool busy and the give-up is noticed late.
+        var id = await engine.Runs.Submit(new RunRequest(TestModels.Inputs(), new RunPlan(1, 100_000)), default);
         using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.Runs.Wait(id, null, giveUp.Token));
         var status = (await engine.Runs.Find(id, default))!.Status;
-        for (var i = 0; i < 100 && status.State == RunState.Running; i++)
+        for (var i = 0; i < 600 && status.State == RunState.Running; i++)
         {
             await Task.Delay(50);
             status = (await engine.Runs.Find(id, default))!.Status;
