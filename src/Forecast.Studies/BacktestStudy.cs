@@ -32,7 +32,7 @@ public static class BacktestStudy
     {
         var p = ParametersLoader.Load(inputs.WithoutCalibration());
         var actuals = Actuals2021(p);
-        p.HtInvestGrowth2021 = double.NaN;
+        p.HtInvestGrowth2021 = null;
         var model = SimulationModel.Build(p);
         var table = LocalEngine.Simulate(model, plan, StudyProgress.Of(progress, "backtest", 0, 1), cancellation).Table;
         var forecast = Finaliser.Summarise(model, table, plan.Seed);
@@ -48,7 +48,7 @@ public static class BacktestStudy
         var year = p.CalibrationYear;
         var actuals = p.CalibrationFacts
             .Select(f => new Actual(Indicators.Id(f.Indicator), year, f.Observed, $"baseline.yaml facts.{f.Id}")).ToList();
-        actuals.Add(new Actual(Indicators.Id(Indicator.HtInvestGrowth), year, p.HtInvestGrowth2021, "baseline.yaml facts.ht-invest-growth-2021"));
+        actuals.Add(new Actual(Indicators.Id(Indicator.HtInvestGrowth), year, p.HtInvestGrowth2021!.Value, "baseline.yaml facts.ht-invest-growth-2021"));
         return actuals;
     }
 

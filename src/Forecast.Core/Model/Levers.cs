@@ -13,6 +13,11 @@ public enum Channel
     IncubatorNewArea,
 }
 
+public static class Channels
+{
+    public const int Count = (int)Channel.IncubatorNewArea + 1;
+}
+
 /// <summary>How the coordinator couples a lever to last year's district totals.</summary>
 public enum Coupling
 {

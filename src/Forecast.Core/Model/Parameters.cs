@@ -79,8 +79,10 @@ public sealed class Parameters
     public double[] InstitutionMixHte = new double[5], InstitutionMixPtsme = new double[5];
 
     // Facts.
-    /// <summary>HtInvestGrowth2021: observed 2021 growth, or NaN where 2021 is forecast (a backtest).</summary>
-    public double Gdp2020, RdGdp2020, HtInvestGrowth2021;
+    public double Gdp2020, RdGdp2020;
+
+    /// <summary>2021's observed high-tech investment growth (percent), or null where 2021 is forecast (a backtest).</summary>
+    public double? HtInvestGrowth2021;
 
     // Public rules.
     public double AboveScaleRevenue, SmeMaxRevenue, EagletMaxAge, EagletMaxRevenue;

@@ -28,7 +28,7 @@ public sealed class BatchCoordinator
     private readonly int _n;
     private readonly TrialWorld _world;
     private readonly double[] _gdp, _growth, _zRd, _zShare, _zInvest;
-    private readonly double[] _rdRest, _vaRest, _shareRestLogit, _investRest, _investPrev, _rdScale, _vaScale;
+    private readonly double[] _rdRest, _vaRest, _shareRestLogit, _investRest, _investPrev, _rdScale;
     private readonly double[] _baseHte, _basePtsme, _prevNewHte, _listed0, _listedPrev;
     private readonly int[] _cumGraduates, _cumFounded, _cumOpened;
     private readonly double[][] _effectiveLever; // this year's value after coupling, [lever][trial]
@@ -53,7 +53,7 @@ public sealed class BatchCoordinator
         double[] New() => new double[trials];
         (_gdp, _growth, _zRd, _zShare, _zInvest) = (New(), New(), New(), New(), New());
         (_rdRest, _vaRest, _shareRestLogit, _investRest, _investPrev) = (New(), New(), New(), New(), New());
-        (_rdScale, _vaScale) = (New(), New());
+        _rdScale = New();
         (_baseHte, _basePtsme, _prevNewHte, _listed0, _listedPrev) = (New(), New(), New(), New(), New());
         Array.Fill(_gdp, _p.Gdp2020);
         _cumGraduates = new int[trials];
@@ -237,10 +237,10 @@ public sealed class BatchCoordinator
             _shareRestLogit[t] += w[UncertainInput.HtShareDrift, t] + (w[UncertainInput.HtShareYearSd, t] * _zShare[t]);
             var invest = Money(Metric.HtInvest);
             double investTotal;
-            if (calibrationYear && double.IsFinite(_p.HtInvestGrowth2021))
+            if (calibrationYear && _p.HtInvestGrowth2021 is { } observed)
             {
                 // 2021's high-tech investment growth is observed: the district beyond the firms takes up the rest.
-                investTotal = _investPrev[t] * (1 + (_p.HtInvestGrowth2021 / 100));
+                investTotal = _investPrev[t] * (1 + (observed / 100));
                 _investRest[t] = investTotal - invest;
                 if (_investRest[t] <= 0)
                 {
@@ -279,7 +279,7 @@ public sealed class BatchCoordinator
             Table.Set(Indicator.PtsmeRevoked, y, t, M(Metric.PtsmeRevoked));
             Table.Set(Indicator.RdGdp, y, t, 100 * ((_rdScale[t] * Money(Metric.RdSpend)) + _rdRest[t]) / (_gdp[t] * 1000));
             Table.Set(Indicator.HtVaShare, y, t,
-                100 * ((_vaScale[t] * Money(Metric.HtVa)) + (shareRest * _vaRest[t])) / ((_vaScale[t] * Money(Metric.AboveScaleVa)) + _vaRest[t]));
+                100 * (Money(Metric.HtVa) + (shareRest * _vaRest[t])) / (Money(Metric.AboveScaleVa) + _vaRest[t]));
             Table.Set(Indicator.HtInvestGrowth, y, t, 100 * ((investTotal / _investPrev[t]) - 1));
             Table.Set(Indicator.Gdp, y, t, _gdp[t]);
             Table.Set(Indicator.PolicyCost, y, t, PolicyCost(merged, t));
@@ -319,7 +319,6 @@ public sealed class BatchCoordinator
         _rdScale[t] = rdCoverage * totalRd / rd;
         _rdRest[t] = (1 - rdCoverage) * totalRd;
         var vaCoverage = w[UncertainInput.VaCoverage, t];
-        _vaScale[t] = 1;
         _vaRest[t] = va * (1 - vaCoverage) / vaCoverage; // the share needs the ratio only
 
         var share = w[UncertainInput.HtShareRest2020, t];
@@ -332,7 +331,7 @@ public sealed class BatchCoordinator
     /// <summary>Each channel's multiplier for trial t: 1 in the calibration year (observed policy), else the levers' effects after their couplings.</summary>
     private double[] LeverMultipliers(int t, bool calibrationYear)
     {
-        var effects = new double[8];
+        var effects = new double[Channels.Count];
         Array.Fill(effects, 1.0);
         for (var l = 0; l < _p.Levers.Length; l++)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Forecast.Aggregation;
 using Forecast.Model;
@@ -93,21 +94,37 @@ public static class EnterpriseAgent
                 sink.Add(Metric.BasePtsmeStock, t, 1);
             }
 
-            sink.Add(Metric.BaseRdSpend, t, Fixed.MillionYuan(revenue * p.RdIntensity * rdLevel[t]));
-            if (revenue >= r.AboveScaleRevenue)
-            {
-                var va = Fixed.MillionYuan(revenue * p.VaRatio);
-                sink.Add(Metric.BaseAboveScaleVa, t, va);
-                if (p.HighTech)
-                {
-                    sink.Add(Metric.BaseHtVa, t, va);
-                }
-            }
+            AddMoney(ref sink, p, r, t, revenue, revenue * p.RdIntensity * rdLevel[t], 1, MoneyRows.Base);
+        }
+    }
 
+    /// <summary>Where a firm's money goes: this year's rows, or the start year's (the base of the top-down components).</summary>
+    private readonly record struct MoneyRows(Metric Rd, Metric AboveScaleVa, Metric HtVa, Metric HtInvest)
+    {
+        public static readonly MoneyRows Year = new(Metric.RdSpend, Metric.AboveScaleVa, Metric.HtVa, Metric.HtInvest);
+        public static readonly MoneyRows Base = new(Metric.BaseRdSpend, Metric.BaseAboveScaleVa, Metric.BaseHtVa, Metric.BaseHtInvest);
+    }
+
+    /// <summary>A firm's R&D spending, value added (above scale; the high-tech part too) and high-tech investment, in million yuan, into the sink.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddMoney<TSink>(ref TSink sink, in EnterpriseProfile p, StepRules r, int t, double revenue, double rdSpend, double investFactor,
+        in MoneyRows rows)
+        where TSink : struct, IMetricSink
+    {
+        sink.Add(rows.Rd, t, Fixed.MillionYuan(rdSpend));
+        if (revenue >= r.AboveScaleRevenue)
+        {
+            var va = Fixed.MillionYuan(revenue * p.VaRatio);
+            sink.Add(rows.AboveScaleVa, t, va);
             if (p.HighTech)
             {
-                sink.Add(Metric.BaseHtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio));
+                sink.Add(rows.HtVa, t, va);
             }
+        }
+
+        if (p.HighTech)
+        {
+            sink.Add(rows.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * investFactor));
         }
     }
 
@@ -301,21 +318,7 @@ public static class EnterpriseAgent
                 sink.Add(Metric.PtsmeStock, t, 1); // an SME-sized HTE keeps its tech-SME listing
             }
 
-            sink.Add(Metric.RdSpend, t, Fixed.MillionYuan(revenue * rd));
-            if (revenue >= r.AboveScaleRevenue)
-            {
-                var va = Fixed.MillionYuan(revenue * p.VaRatio);
-                sink.Add(Metric.AboveScaleVa, t, va);
-                if (p.HighTech)
-                {
-                    sink.Add(Metric.HtVa, t, va);
-                }
-            }
-
-            if (p.HighTech)
-            {
-                sink.Add(Metric.HtInvest, t, Fixed.MillionYuan(revenue * p.InvestRatio * rates[Rate.Investment, t]));
-            }
+            AddMoney(ref sink, p, r, t, revenue, revenue * rd, rates[Rate.Investment, t], MoneyRows.Year);
         }
 
         sink.AgentDone();
