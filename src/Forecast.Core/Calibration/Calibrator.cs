@@ -98,6 +98,32 @@ public static class Calibrator
         var rounds = new List<CalibrationRound> { new(0, tolerance, n, n, n) };
         progress?.Report(Describe(rounds[^1]));
         var scale = 2.38 / Math.Sqrt(dims.Length); // the random walk's step, tuned by the acceptance rate below
+
+        // One MH move of every particle: a random-walk proposal, kept when its own simulation is
+        // within the tolerance and by the prior ratio (keyed by round and move). Returns how many moved.
+        int Sweep(int round, int move, Matrix<double> lower, bool[]? moved)
+        {
+            var proposals = Enumerable.Range(0, n).Select(k => Step(seed, round, move, k, z[k], lower)).ToArray();
+            var d = Simulate(proposals, out var simulated);
+            var proposedFacts = Transpose(simulated);
+            var accepted = 0;
+            for (var k = 0; k < n; k++)
+            {
+                var u = new KeyedUniforms(seed, (uint)k, Streams.Calibration, (uint)((round * 64) + move + 32)).Next();
+                if (d[k] <= tolerance && u < Math.Exp(-0.5 * (SquaredNorm(proposals[k]) - SquaredNorm(z[k]))))
+                {
+                    (z[k], dist[k], facts[k]) = (proposals[k], d[k], proposedFacts[k]);
+                    accepted++;
+                    if (moved is not null)
+                    {
+                        moved[k] = true;
+                    }
+                }
+            }
+
+            return accepted;
+        }
+
         for (var round = 1; round <= options.MaxRounds && tolerance > options.TargetTolerance; round++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -107,23 +133,11 @@ public static class Calibrator
             var accepted = 0;
             for (var move = 0; move < options.MovesPerRound; move++)
             {
-                var proposals = Enumerable.Range(0, n).Select(k => Step(seed, round, move, k, z[k], lower)).ToArray();
-                var d = Simulate(proposals, out var simulated);
-                var proposedFacts = Transpose(simulated);
-                for (var k = 0; k < n; k++)
-                {
-                    var u = new KeyedUniforms(seed, (uint)k, Streams.Calibration, (uint)((round * 64) + move + 32)).Next();
-                    var priorRatio = Math.Exp(-0.5 * (SquaredNorm(proposals[k]) - SquaredNorm(z[k])));
-                    if (d[k] <= tolerance && u < priorRatio)
-                    {
-                        (z[k], dist[k], facts[k]) = (proposals[k], d[k], proposedFacts[k]);
-                        accepted++;
-                    }
-                }
+                accepted += Sweep(round, move, lower, null);
             }
 
             var rate = (double)accepted / (n * options.MovesPerRound);
-            scale *= rate < 0.15 ? 0.7 : rate > 0.35 ? 1.3 : 1;
+            scale = Tuned(scale, rate);
             rounds.Add(new CalibrationRound(round, tolerance, n * options.MovesPerRound, accepted, CopiesEss(z)));
             progress?.Report(Describe(rounds[^1]) + string.Create(CultureInfo.InvariantCulture, $", {Distinct(z)} distinct sets"));
             if (rate < options.MinAcceptance)
@@ -145,29 +159,15 @@ public static class Calibrator
                 cancellation.ThrowIfCancellationRequested();
                 if (move > 0 && move % 10 == 0)
                 {
-                    // Tune the step every ten moves, as between rounds: smaller when few proposals are accepted.
-                    var rate = recent / (10.0 * n);
-                    scale *= rate < 0.15 ? 0.7 : rate > 0.35 ? 1.3 : 1;
+                    // Tune the step every ten moves, as between rounds.
+                    scale = Tuned(scale, recent / (10.0 * n));
                     lower = Kernel(z, scale);
                     recent = 0;
                 }
 
-                var round = FinalMoveRound + move;
-                var proposals = Enumerable.Range(0, n).Select(k => Step(seed, round, 0, k, z[k], lower)).ToArray();
-                var d = Simulate(proposals, out var simulated);
-                var proposedFacts = Transpose(simulated);
-                for (var k = 0; k < n; k++)
-                {
-                    var u = new KeyedUniforms(seed, (uint)k, Streams.Calibration, (uint)((round * 64) + 32)).Next();
-                    if (d[k] <= tolerance && u < Math.Exp(-0.5 * (SquaredNorm(proposals[k]) - SquaredNorm(z[k]))))
-                    {
-                        (z[k], dist[k], facts[k]) = (proposals[k], d[k], proposedFacts[k]);
-                        moved[k] = true;
-                        accepted++;
-                        recent++;
-                    }
-                }
-
+                var movedNow = Sweep(FinalMoveRound + move, 0, lower, moved);
+                accepted += movedNow;
+                recent += movedNow;
                 proposed += n;
             }
 
@@ -381,6 +381,9 @@ public static class Calibrator
 
     private static double SquaredNorm(double[] z) => z.Sum(x => x * x);
 
+    /// <summary>The random walk's step after a stretch of moves: smaller when few proposals were accepted, larger when many were.</summary>
+    private static double Tuned(double scale, double acceptance) => scale * (acceptance < 0.15 ? 0.7 : acceptance > 0.35 ? 1.3 : 1);
+
     private static int Distinct(double[][] z) => z.Select(row => row[0]).Distinct().Count();
 
     /// <summary>Kish's effective sample size of equally weighted particles counted by their distinct sets: (sum c)^2 / sum c^2 over each set's copies c.</summary>
@@ -416,30 +419,25 @@ public static class Calibrator
 
     /// <summary>Each proposal's distance, from one simulated trial of the calibration year (trial numbers of this round, keyed by the seed).</summary>
     private static double[] Distances(SimulationModel model, ulong seed, int round, double[][] proposals, int[] dims, Prior[] priors,
-        out double[][] simulated, CancellationToken cancellation, int firstProposal = 0)
+        out double[][] simulated, CancellationToken cancellation)
     {
         var p = model.Parameters;
-        var inputs = model.InputIds.Length;
-        var sets = new double[firstProposal + proposals.Length][];
+        // Inputs the year does not depend on, and fixed ones, take their prior medians (they do not act).
+        var medians = p.Priors.Concat(p.ElasticityPriors).Select(prior => prior.Median).ToArray();
+        var sets = new double[proposals.Length][];
         for (var k = 0; k < proposals.Length; k++)
         {
-            // Inputs the year does not depend on, and fixed ones, take their prior medians (they do not act).
-            var set = new double[inputs];
-            for (var i = 0; i < inputs; i++)
-            {
-                set[i] = i < UncertainInputs.Count ? p.Priors[i].Median : p.ElasticityPriors[i - UncertainInputs.Count].Median;
-            }
-
+            var set = (double[])medians.Clone();
             for (var j = 0; j < dims.Length; j++)
             {
                 set[dims[j]] = priors[j].FromStandard(proposals[k][j]);
             }
 
-            sets[firstProposal + k] = set;
+            sets[k] = set;
         }
 
         var explicitModel = model.With(new WorldSource.Explicit(sets));
-        var table = Simulate2021(explicitModel, RoundSeed(seed, round), firstProposal, proposals.Length, cancellation);
+        var table = Simulate2021(explicitModel, RoundSeed(seed, round), 0, proposals.Length, cancellation);
         simulated = p.CalibrationFacts.Select(f => table.Series(f.Indicator, model.FirstYear).ToArray()).ToArray();
         var facts = p.CalibrationFacts;
         var d = new double[proposals.Length];
