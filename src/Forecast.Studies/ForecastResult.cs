@@ -103,7 +103,7 @@ public static class Finaliser
         // The first DriverTrials trials at most (trials are independent, so any prefix is a fair sample): bounded memory and time.
         var n = Math.Min(table.Trials, DriverTrials);
         var resamples = Sensitivity.Resamples(n, seed);
-        var inputs = Enumerable.Range(0, table.Inputs).Select(i => (ReadOnlyMemory<double>)table.Input(i)[..n].ToArray()).ToArray();
+        var inputs = Sensitivity.Classify(n, model.RecordedInputIds, i => table.Input(i)[..n].ToArray());
         return model.Targets.Select(t =>
         {
             var met = new double[n];
@@ -113,7 +113,7 @@ public static class Finaliser
                 met[k] = MetRule.IsMet(series[k], t.Threshold) ? 1 : 0;
             }
 
-            return new TargetDrivers(t.Id, Sensitivity.Rank(met, model.RecordedInputIds, i => inputs[i], resamples));
+            return new TargetDrivers(t.Id, Sensitivity.Rank(met, inputs, resamples));
         }).ToList();
     }
 

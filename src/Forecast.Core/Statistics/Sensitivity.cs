@@ -5,6 +5,9 @@ namespace Forecast.Statistics;
 /// <summary>One input's first-order share of an output's variance, with a bootstrap 90% interval.</summary>
 public sealed record FirstOrderShare(string Input, double Share, double Lo, double Hi);
 
+/// <summary>Each input's equal-count class per trial (<see cref="Classes"/> classes; null where the input takes one value).</summary>
+public sealed record InputClasses(IReadOnlyList<string> Ids, int Classes, IReadOnlyList<int[]?> ByInput);
+
 /// <summary>
 /// First-order variance shares from the run's own trials (no extra simulations): each trial drew
 /// its inputs and produced its output, so Var(E[Y | X_i]) / Var(Y) is estimated from the given data
@@ -30,17 +33,14 @@ public static class Sensitivity
     /// one value, or an output that does not vary, explains nothing and is left out.
     /// </summary>
     public static IReadOnlyList<FirstOrderShare> Rank(ReadOnlySpan<double> output, IReadOnlyList<string> ids, Func<int, ReadOnlyMemory<double>> inputs,
-        byte[][] resamples, int top = 8)
-    {
-        var n = output.Length;
-        var y = output.ToArray();
-        if (n < 8 || Variance(y) <= 0)
-        {
-            return [];
-        }
+        byte[][] resamples, int top = 8) =>
+        Rank(output, Classify(output.Length, ids, inputs), resamples, top);
 
+    /// <summary>Every input's equal-count classes over n trials (null for an input that takes one value): once per run, for every output.</summary>
+    public static InputClasses Classify(int n, IReadOnlyList<string> ids, Func<int, ReadOnlyMemory<double>> inputs)
+    {
         var m = Classes(n);
-        var scored = new List<(int Input, int[] Class, double Share)>();
+        var classes = new int[]?[ids.Count];
         for (var i = 0; i < ids.Count; i++)
         {
             var x = inputs(i).Span;
@@ -49,19 +49,41 @@ public static class Sensitivity
                 throw new ArgumentException($"input '{ids[i]}' has {x.Length} values for {n} trials");
             }
 
-            var classes = ClassesOf(x, m);
-            if (classes is null)
-            {
-                continue;
-            }
+            classes[i] = ClassesOf(x, m);
+        }
 
-            scored.Add((i, classes, Share(y, classes, m, null)));
+        return new InputClasses(ids, m, classes);
+    }
+
+    /// <summary><see cref="Rank(ReadOnlySpan{double}, IReadOnlyList{string}, Func{int, ReadOnlyMemory{double}}, byte[][], int)"/> over inputs already classified.</summary>
+    public static IReadOnlyList<FirstOrderShare> Rank(ReadOnlySpan<double> output, InputClasses inputs, byte[][] resamples, int top = 8)
+    {
+        var n = output.Length;
+        var y = output.ToArray();
+        if (n < 8 || Variance(y) <= 0)
+        {
+            return [];
+        }
+
+        var m = inputs.Classes;
+        var scored = new List<(int Input, int[] Class, double Share)>();
+        for (var i = 0; i < inputs.Ids.Count; i++)
+        {
+            if (inputs.ByInput[i] is { } classes)
+            {
+                if (classes.Length != n)
+                {
+                    throw new ArgumentException($"input '{inputs.Ids[i]}' was classified over {classes.Length} trials, not {n}");
+                }
+
+                scored.Add((i, classes, Share(y, classes, m, null)));
+            }
         }
 
         return scored.OrderByDescending(s => s.Share).ThenBy(s => s.Input).Take(top).Select(s =>
         {
             var (lo, hi) = Interval(y, s.Class, m, resamples);
-            return new FirstOrderShare(ids[s.Input], s.Share, lo, hi);
+            return new FirstOrderShare(inputs.Ids[s.Input], s.Share, lo, hi);
         }).ToList();
     }
 
