@@ -37,10 +37,8 @@ public static class ResultFiles
         w.WriteNumber("trials", r.Trials);
         WriteScenario(w, "scenario", r.Scenario);
         w.WriteString("quantile-definition", ForecastResult.QuantileDefinition);
-        w.WriteStartArray("targets");
-        foreach (var t in r.Targets)
+        Objects(w, "targets", r.Targets, t =>
         {
-            w.WriteStartObject();
             w.WriteString("id", t.Id);
             w.WriteString("indicator", t.Indicator);
             w.WriteNumber("year", t.Year);
@@ -48,14 +46,9 @@ public static class ResultFiles
             Number(w, "probability", t.Probability);
             Interval(w, t.Lo, t.Hi);
             w.WriteNumber("met", t.Met);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("joint");
-        foreach (var j in r.Joint)
+        });
+        Objects(w, "joint", r.Joint, j =>
         {
-            w.WriteStartObject();
             w.WriteNumber("year", j.Year);
             w.WriteStartArray("targets");
             foreach (var id in j.Targets)
@@ -66,15 +59,10 @@ public static class ResultFiles
             w.WriteEndArray();
             Number(w, "probability", j.Probability);
             Interval(w, j.Lo, j.Hi);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("indicators");
-        foreach (var i in r.Indicators)
+        });
+        Objects(w, "indicators", r.Indicators, i =>
         {
             var s = i.Summary;
-            w.WriteStartObject();
             w.WriteString("id", i.Id);
             w.WriteString("unit", i.Unit);
             w.WriteNumber("year", i.Year);
@@ -89,46 +77,21 @@ public static class ResultFiles
             w.WriteStartObject("histogram");
             Number(w, "min", s.Histogram.Min);
             Number(w, "max", s.Histogram.Max);
-            w.WriteStartArray("counts");
-            foreach (var c in s.Histogram.Counts)
-            {
-                w.WriteNumberValue(c);
-            }
-
-            w.WriteEndArray();
+            Numbers(w, "counts", s.Histogram.Counts.Select(c => (double)c));
             w.WriteEndObject();
-            w.WriteStartArray("percentiles");
-            foreach (var p in i.Percentiles)
-            {
-                NumberValue(w, p);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+            Numbers(w, "percentiles", i.Percentiles);
+        });
         w.WriteString("drivers-method", Statistics.Sensitivity.Method);
-        w.WriteStartArray("drivers");
-        foreach (var d in r.Drivers)
+        Objects(w, "drivers", r.Drivers, d =>
         {
-            w.WriteStartObject();
             w.WriteString("target", d.Target);
-            w.WriteStartArray("inputs");
-            foreach (var x in d.Inputs)
+            Objects(w, "inputs", d.Inputs, x =>
             {
-                w.WriteStartObject();
                 w.WriteString("id", x.Input);
                 Number(w, "share", x.Share);
                 Interval(w, x.Lo, x.Hi, "ci90");
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+            });
+        });
         w.WriteEndObject();
     });
 
@@ -142,10 +105,8 @@ public static class ResultFiles
         WriteScenario(w, "other", r.Other);
         foreach (var (name, list) in new[] { ("targets", r.Targets), ("joint", r.Joint) })
         {
-            w.WriteStartArray(name);
-            foreach (var t in list)
+            Objects(w, name, list, t =>
             {
-                w.WriteStartObject();
                 w.WriteString("id", t.Id);
                 w.WriteNumber("year", t.Year);
                 Number(w, "base-threshold", t.BaseThreshold);
@@ -154,28 +115,45 @@ public static class ResultFiles
                 Number(w, "other-probability", t.OtherProbability);
                 Number(w, "difference", t.Difference.Mean);
                 Interval(w, t.Difference.Lo, t.Difference.Hi);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            });
         }
 
-        w.WriteStartArray("policy-cost");
-        foreach (var c in r.Cost)
+        Objects(w, "policy-cost", r.Cost, c =>
         {
-            w.WriteStartObject();
             w.WriteNumber("year", c.Year);
             w.WriteString("unit", "M yuan");
             Number(w, "base", c.BaseMean);
             Number(w, "other", c.OtherMean);
             Number(w, "difference", c.Difference.Mean);
             Interval(w, c.Difference.Lo, c.Difference.Hi);
+        });
+        w.WriteEndObject();
+    });
+
+    /// <summary>A list of objects named <paramref name="name"/>: one object per item, its fields written by <paramref name="fields"/>.</summary>
+    internal static void Objects<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<T> fields)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            w.WriteStartObject();
+            fields(item);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            NumberValue(w, v);
+        }
+
+        w.WriteEndArray();
+    }
 
     private static string TargetsCsv(ForecastResult r)
     {

@@ -66,12 +66,22 @@ public static class ScoreFiles
         }
     }
 
-    /// <summary>An actuals file, validated by seeds/schema/actuals.schema.json.</summary>
+    /// <summary>An actuals file, validated by seeds/schema/actuals.schema.json, with one value per indicator and year.</summary>
     public static IReadOnlyList<Actual> ReadActuals(string path)
     {
         var doc = YamlInput.Load(path, "actuals");
-        return doc.Root["actuals"]!.AsArray().Select(a => new Actual(
+        var actuals = doc.Root["actuals"]!.AsArray().Select(a => new Actual(
             a!["id"]!.GetValue<string>(), (int)ParametersLoader.Num(a["year"]!), ParametersLoader.Num(a["value"]!), a["source"]!.GetValue<string>())).ToList();
+        var seen = new HashSet<(string, int)>();
+        for (var k = 0; k < actuals.Count; k++)
+        {
+            if (!seen.Add((actuals[k].Id, actuals[k].Year)))
+            {
+                throw new InputException(path, $"actuals.{k}", doc.LineOf($"actuals.{k}"), $"a second value for {actuals[k].Id} in {actuals[k].Year}");
+            }
+        }
+
+        return actuals;
     }
 
     public static string ScoreJson(ScoreResult r, string forecast, string actuals) => ResultFiles.Json(w =>
@@ -80,10 +90,8 @@ public static class ScoreFiles
         w.WriteString("forecast", forecast);
         w.WriteString("actuals", actuals);
         w.WriteString("notes", ScoreResult.Notes);
-        w.WriteStartArray("indicators");
-        foreach (var i in r.Indicators)
+        ResultFiles.Objects(w, "indicators", r.Indicators, i =>
         {
-            w.WriteStartObject();
             w.WriteString("id", i.Id);
             w.WriteNumber("year", i.Year);
             ResultFiles.Number(w, "actual", i.Actual);
@@ -91,38 +99,25 @@ public static class ScoreFiles
             w.WriteBoolean("inside90", i.Inside90);
             ResultFiles.Number(w, "crps", i.Crps);
             w.WriteString("source", i.Source);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("targets");
-        foreach (var t in r.Targets)
+        });
+        ResultFiles.Objects(w, "targets", r.Targets, t =>
         {
-            w.WriteStartObject();
             w.WriteString("id", t.Id);
             w.WriteBoolean("met", t.Met);
             ResultFiles.Number(w, "probability", t.Probability);
             ResultFiles.Number(w, "brier", t.Brier);
             ResultFiles.Number(w, "log", t.Log);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        });
         w.WriteStartObject("summary");
         ResultFiles.Number(w, "mean-brier", r.MeanBrier);
         ResultFiles.Number(w, "coverage90", r.Coverage90);
         w.WriteNumber("indicators-scored", r.Indicators.Count);
         w.WriteEndObject();
-        w.WriteStartArray("unmatched");
-        foreach (var a in r.Unmatched)
+        ResultFiles.Objects(w, "unmatched", r.Unmatched, a =>
         {
-            w.WriteStartObject();
             w.WriteString("id", a.Id);
             w.WriteNumber("year", a.Year);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     });
 

@@ -31,11 +31,6 @@ public static class ScoreCommand
             var actualsPath = parse.GetValue(ActualsFile)!;
             var forecast = ScoreFiles.ReadForecast(forecastPath);
             var actuals = ScoreFiles.ReadActuals(actualsPath);
-            var duplicate = actuals.GroupBy(a => (a.Id, a.Year)).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null)
-            {
-                throw new InputException(actualsPath, "actuals", null, $"two values for {duplicate.Key.Id} in {duplicate.Key.Year}");
-            }
 
             var outDir = parse.GetValue(OutDir) ?? Path.GetDirectoryName(Path.GetFullPath(forecastPath))!;
             OutputFolder.EnsureWritable(outDir);
