@@ -69,7 +69,9 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
         var slot = _slot >= 0 ? _slot : (_slot = (int)this.GetPrimaryKeyLong(out _));
         if (firstYear || _batchFirstTrial != ctx.FirstTrial || _states.Length != ctx.Trials)
         {
-            if (!firstYear)
+            // A slot not open at the start is first called in the year some trial opens it (the shard
+            // skips it while dormant, when its states are Init's in every trial); any other must have its state from the first year.
+            if (!firstYear && model.Population.Incubators[slot].InitialLevel != IncubatorLevel.Unopened)
             {
                 throw new InvalidOperationException($"incubator {slot} lost its state for the batch at trial {ctx.FirstTrial}");
             }

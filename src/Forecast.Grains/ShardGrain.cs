@@ -46,9 +46,13 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             }
         }
 
-        foreach (var incubator in _incubators)
+        var firstSlot = Slice(slots, run.Placement.Shards, shard);
+        for (var k = 0; k < _incubators.Length; k++)
         {
-            calls.Add(incubator.Step(request));
+            if (!IncubatorAgent.IsDormant(firstSlot + k, ctx))
+            {
+                calls.Add(_incubators[k].Step(request)); // a slot no trial has opened does nothing
+            }
         }
 
         PartialAggregate merged;

@@ -32,10 +32,25 @@ public static class IncubatorAgent
         }
     }
 
+    /// <summary>
+    /// A slot no trial of the batch has opened by this year (slots open in order and never close, so
+    /// its states are still <see cref="Init"/>'s and it adds nothing). Callers skip it.
+    /// </summary>
+    public static bool IsDormant(int slot, YearContext ctx) => slot >= ctx.Max(TrialCount.OpenIncubators);
+
     public static void Step(int slot, Span<IncubatorState> states, YearContext ctx, StepRules r, PartialAggregate acc)
     {
+        if (IsDormant(slot, ctx))
+        {
+            return;
+        }
+
         var (k0, k1) = Streams.Key(ctx.Seed);
         var n = acc.Trials;
+        var words = Words(n);
+        var w0 = words.AsSpan(0, n);
+        var w1 = words.AsSpan(n, n);
+        PhiloxBatch.Fill(k0, k1, (uint)ctx.FirstTrial, Streams.IncubatorBase + (uint)slot, (uint)ctx.Year, 0, w0, w1, words.AsSpan(2 * n, n), words.AsSpan(3 * n, n));
         var values = acc.Values;
         var open = ctx[TrialCount.OpenIncubators];
         var newArea = ctx[Rate.NewAreaMean];
@@ -48,8 +63,7 @@ public static class IncubatorAgent
         for (var t = 0; t < states.Length; t++)
         {
             ref var s = ref states[t];
-            Philox.Block(k0, k1, (uint)(ctx.FirstTrial + t), Streams.IncubatorBase + (uint)slot, (uint)ctx.Year, 0,
-                out var r0, out var r1, out _, out _);
+            var (r0, r1) = (w0[t], w1[t]);
             if (s.Level == IncubatorLevel.Unopened)
             {
                 if (slot >= open[t])
@@ -77,5 +91,19 @@ public static class IncubatorAgent
             values[((int)Metric.IncubatorCount * n) + t]++;
             values[((int)Metric.IncubatorArea * n) + t] += Fixed.SquareMetres(s.Area);
         }
+    }
+
+    [ThreadStatic]
+    private static uint[]? _words;
+
+    /// <summary>Per-thread scratch for the Philox words of a slot's trials (a step is synchronous, so this is safe).</summary>
+    private static uint[] Words(int trials)
+    {
+        if (_words is null || _words.Length < 4 * trials)
+        {
+            _words = new uint[4 * trials];
+        }
+
+        return _words;
     }
 }
