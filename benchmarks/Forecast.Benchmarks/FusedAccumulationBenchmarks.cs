@@ -104,70 +104,53 @@ public class FusedAccumulationBenchmarks
 /// </summary>
 public struct FoldSink : IMetricSink
 {
-    private Vector512<long> _rd512, _va512, _htVa512, _invest512, _other512;
-    private Vector512<ulong> _counts0x512, _counts1x512;
-    private Vector256<long> _rd256, _va256, _htVa256, _invest256, _other256;
-    private Vector256<ulong> _counts0x256, _counts1x256;
+    private Vector512<int> _rd512, _va512, _htVa512, _invest512, _other512;
+    private Vector512<uint> _counts512;
+    private Vector256<int> _rd256, _va256, _htVa256, _invest256, _other256;
+    private Vector256<uint> _counts256;
     private long _scalar;
 
     public readonly int Trials => int.MaxValue;
 
     public readonly long Checksum =>
-        Vector512.Sum(_rd512 ^ _va512 ^ _htVa512 ^ _invest512 ^ _other512) ^ (long)Vector512.Sum(_counts0x512 ^ _counts1x512)
-        ^ Vector256.Sum(_rd256 ^ _va256 ^ _htVa256 ^ _invest256 ^ _other256) ^ (long)Vector256.Sum(_counts0x256 ^ _counts1x256) ^ _scalar;
+        Vector512.Sum(_rd512 ^ _va512 ^ _htVa512 ^ _invest512 ^ _other512) ^ (long)Vector512.Sum(_counts512)
+        ^ Vector256.Sum(_rd256 ^ _va256 ^ _htVa256 ^ _invest256 ^ _other256) ^ (long)Vector256.Sum(_counts256) ^ _scalar;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value) => _scalar ^= value + (int)metric;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add8(Metric metric, int trial, Vector512<long> values)
+    public void AddCounts16(int word, int trial, Vector512<uint> packed) => _counts512 ^= packed + Vector512.Create((uint)word);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts8(int word, int trial, Vector256<uint> packed) => _counts256 ^= packed + Vector256.Create((uint)word);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts1(int word, int trial, uint packed) => _scalar ^= packed + word;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
     {
         switch (metric)
         {
-            case Metric.RdSpend: _rd512 ^= values; break;
-            case Metric.AboveScaleVa: _va512 ^= values; break;
-            case Metric.HtVa: _htVa512 ^= values; break;
-            case Metric.HtInvest: _invest512 ^= values; break;
-            default: _other512 ^= values; break;
+            case Metric.RdSpend: _rd512 ^= thousands; break;
+            case Metric.AboveScaleVa: _va512 ^= thousands; break;
+            case Metric.HtVa: _htVa512 ^= thousands; break;
+            case Metric.HtInvest: _invest512 ^= thousands; break;
+            default: _other512 ^= thousands; break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
-    {
-        if (word == 0)
-        {
-            _counts0x512 ^= packed;
-        }
-        else
-        {
-            _counts1x512 ^= packed;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add4(Metric metric, int trial, Vector256<long> values)
+    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
     {
         switch (metric)
         {
-            case Metric.RdSpend: _rd256 ^= values; break;
-            case Metric.AboveScaleVa: _va256 ^= values; break;
-            case Metric.HtVa: _htVa256 ^= values; break;
-            case Metric.HtInvest: _invest256 ^= values; break;
-            default: _other256 ^= values; break;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
-    {
-        if (word == 0)
-        {
-            _counts0x256 ^= packed;
-        }
-        else
-        {
-            _counts1x256 ^= packed;
+            case Metric.RdSpend: _rd256 ^= thousands; break;
+            case Metric.AboveScaleVa: _va256 ^= thousands; break;
+            case Metric.HtVa: _htVa256 ^= thousands; break;
+            case Metric.HtInvest: _invest256 ^= thousands; break;
+            default: _other256 ^= thousands; break;
         }
     }
 

@@ -7,27 +7,24 @@ namespace Forecast.Aggregation;
 
 /// <summary>
 /// A partial aggregate while agents add into it. Money goes straight into the partial's 64-bit
-/// rows; the sixteen per-agent counts (each 0 or 1 per agent, trial and year) are staged as bytes,
-/// eight metrics to a 64-bit word per trial, so the vector kernel adds two words where it would
-/// read and write sixteen rows. At most <see cref="MaxPendingAgents"/> agents add before the
-/// bytes are carried into the 64-bit rows, so no byte overflows; integer sums make the result
-/// identical to adding every count directly, in any order.
+/// rows (the kernels' 32-bit thousands widened); the sixteen per-agent counts (each 0 or 1 per
+/// agent, trial and year) are staged as bytes, four metrics to a 32-bit word per trial, so a vector
+/// kernel adds four words where it would read and write sixteen rows. At most
+/// <see cref="MaxPendingAgents"/> agents add before the bytes are carried into the 64-bit rows, so
+/// no byte overflows; integer sums make the result identical to adding every count directly, in any order.
 /// </summary>
 public sealed class Accumulator
 {
     /// <summary>Agents added since the last carry before the bytes are carried (a byte holds 255).</summary>
     public const int MaxPendingAgents = 255;
 
-    /// <summary>Staged words per trial: counts 0..7 in word 0, 8..15 in word 1.</summary>
-    public const int StagedWords = 2;
-
-    private readonly ulong[] _staged;
+    private readonly uint[] _staged;
     private int _pending;
 
     public Accumulator(int trials)
     {
         Partial = new PartialAggregate(trials);
-        _staged = new ulong[StagedWords * trials];
+        _staged = new uint[StagedCounts.Words * trials];
     }
 
     public int Trials => Partial.Trials;
@@ -35,7 +32,7 @@ public sealed class Accumulator
     /// <summary>The 64-bit rows; staged counts are in them only after <see cref="Flush"/>.</summary>
     public PartialAggregate Partial { get; }
 
-    internal ulong[] Staged => _staged;
+    internal uint[] Staged => _staged;
 
     /// <summary>Carries the staged counts into the partial and returns it.</summary>
     public PartialAggregate Flush()
@@ -43,19 +40,19 @@ public sealed class Accumulator
         var trials = Trials;
         var values = Partial.Values;
         ref var rows = ref MemoryMarshal.GetArrayDataReference(values);
-        for (var word = 0; word < StagedWords; word++)
+        for (var word = 0; word < StagedCounts.Words; word++)
         {
             var staged = _staged.AsSpan(word * trials, trials);
-            var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
+            var metrics = StagedCounts.MetricsIn(word);
             var t = 0;
             if (Vector512.IsHardwareAccelerated)
             {
-                // Eight trials at a time: byte k of each lane goes to row 8 * word + k.
+                // Eight trials at a time: byte k of each lane goes to row 4 * word + k.
                 ref var words = ref MemoryMarshal.GetReference(staged);
                 var byteMask = Vector512.Create(0xFFUL);
                 for (; t + 8 <= trials; t += 8)
                 {
-                    var w = Vector512.LoadUnsafe(ref words, (nuint)t);
+                    var w = Vector512.WidenLower(Vector256.LoadUnsafe(ref words, (nuint)t).ToVector512Unsafe());
                     if (w == Vector512<ulong>.Zero)
                     {
                         continue;
@@ -63,7 +60,7 @@ public sealed class Accumulator
 
                     for (var k = 0; k < metrics; k++)
                     {
-                        var offset = (nuint)((((word * 8) + k) * trials) + t);
+                        var offset = (nuint)((((word * StagedCounts.MetricsPerWord) + k) * trials) + t);
                         (Vector512.LoadUnsafe(ref rows, offset) + ((w >> (8 * k)) & byteMask).AsInt64()).StoreUnsafe(ref rows, offset);
                     }
                 }
@@ -74,7 +71,7 @@ public sealed class Accumulator
                 var byteMask = Vector256.Create(0xFFUL);
                 for (; t + 4 <= trials; t += 4)
                 {
-                    var w = Vector256.LoadUnsafe(ref words, (nuint)t);
+                    var w = Vector256.WidenLower(Vector128.LoadUnsafe(ref words, (nuint)t).ToVector256Unsafe());
                     if (w == Vector256<ulong>.Zero)
                     {
                         continue;
@@ -82,7 +79,7 @@ public sealed class Accumulator
 
                     for (var k = 0; k < metrics; k++)
                     {
-                        var offset = (nuint)((((word * 8) + k) * trials) + t);
+                        var offset = (nuint)((((word * StagedCounts.MetricsPerWord) + k) * trials) + t);
                         (Vector256.LoadUnsafe(ref rows, offset) + ((w >> (8 * k)) & byteMask).AsInt64()).StoreUnsafe(ref rows, offset);
                     }
                 }
@@ -98,7 +95,7 @@ public sealed class Accumulator
 
                 for (var k = 0; k < metrics; k++)
                 {
-                    values[(((word * 8) + k) * trials) + t] += (long)((w >> (8 * k)) & 0xFF);
+                    values[(((word * StagedCounts.MetricsPerWord) + k) * trials) + t] += (w >> (8 * k)) & 0xFF;
                 }
             }
 
@@ -131,7 +128,7 @@ public readonly struct AccumulatorSink(Accumulator accumulator) : IMetricSink
 {
     private readonly Accumulator _acc = accumulator;
     private readonly long[] _values = accumulator.Partial.Values;
-    private readonly ulong[] _staged = accumulator.Staged;
+    private readonly uint[] _staged = accumulator.Staged;
     private readonly int _trials = accumulator.Trials;
 
     public int Trials => _trials;
@@ -140,15 +137,7 @@ public readonly struct AccumulatorSink(Accumulator accumulator) : IMetricSink
     public void Add(Metric metric, int trial, long value) => _values[((int)metric * _trials) + trial] += value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add8(Metric metric, int trial, Vector512<long> values)
-    {
-        var offset = (nuint)(((int)metric * _trials) + trial);
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        (Vector512.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    public void AddCounts16(int word, int trial, Vector512<uint> packed)
     {
         var offset = (nuint)((word * _trials) + trial);
         ref var start = ref MemoryMarshal.GetArrayDataReference(_staged);
@@ -156,19 +145,35 @@ public readonly struct AccumulatorSink(Accumulator accumulator) : IMetricSink
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add4(Metric metric, int trial, Vector256<long> values)
-    {
-        var offset = (nuint)(((int)metric * _trials) + trial);
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        (Vector256.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    public void AddCounts8(int word, int trial, Vector256<uint> packed)
     {
         var offset = (nuint)((word * _trials) + trial);
         ref var start = ref MemoryMarshal.GetArrayDataReference(_staged);
         (Vector256.LoadUnsafe(ref start, offset) + packed).StoreUnsafe(ref start, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddCounts1(int word, int trial, uint packed) => _staged[(word * _trials) + trial] += packed;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    {
+        // The kernel only passes trial + 16 <= trials, so the row slice is in bounds.
+        var offset = (nuint)(((int)metric * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
+        var (lower, upper) = Vector512.Widen(thousands);
+        (Vector512.LoadUnsafe(ref start, offset) + lower).StoreUnsafe(ref start, offset);
+        (Vector512.LoadUnsafe(ref start, offset + 8) + upper).StoreUnsafe(ref start, offset + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    {
+        var offset = (nuint)(((int)metric * _trials) + trial);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
+        var (lower, upper) = Vector256.Widen(thousands);
+        (Vector256.LoadUnsafe(ref start, offset) + lower).StoreUnsafe(ref start, offset);
+        (Vector256.LoadUnsafe(ref start, offset + 4) + upper).StoreUnsafe(ref start, offset + 4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

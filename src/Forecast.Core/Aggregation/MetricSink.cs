@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Forecast.Model;
 
@@ -17,24 +16,38 @@ public interface IMetricSink
 
     void Add(Metric metric, int trial, long value);
 
-    /// <summary>Adds eight consecutive trials' values, starting at <paramref name="trial"/>.</summary>
-    void Add8(Metric metric, int trial, Vector512<long> values);
-
     /// <summary>
-    /// Adds eight trials' staged counts: byte k of <paramref name="packed"/>'s lane i is the count of
-    /// metric 8 * <paramref name="word"/> + k for trial <paramref name="trial"/> + i (see
+    /// Adds sixteen trials' staged counts: byte k of <paramref name="packed"/>'s lane i is the count of
+    /// metric 4 * <paramref name="word"/> + k for trial <paramref name="trial"/> + i (see
     /// <see cref="Metrics.StagedCounts"/>); each byte is 0 or 1.
     /// </summary>
-    void AddCounts8(int word, int trial, Vector512<ulong> packed);
+    void AddCounts16(int word, int trial, Vector512<uint> packed);
 
-    /// <summary>Adds four consecutive trials' values (the AVX2 kernel's <see cref="Add8"/>).</summary>
-    void Add4(Metric metric, int trial, Vector256<long> values);
+    /// <summary>Adds eight trials' staged counts (the AVX2 kernel's <see cref="AddCounts16"/>).</summary>
+    void AddCounts8(int word, int trial, Vector256<uint> packed);
 
-    /// <summary>Adds four trials' staged counts (the AVX2 kernel's <see cref="AddCounts8"/>).</summary>
-    void AddCounts4(int word, int trial, Vector256<ulong> packed);
+    /// <summary>Adds one trial's staged counts (the scalar kernel's <see cref="AddCounts16"/>).</summary>
+    void AddCounts1(int word, int trial, uint packed);
+
+    /// <summary>Adds sixteen consecutive trials' money (thousand yuan), starting at <paramref name="trial"/>.</summary>
+    void AddMoney16(Metric metric, int trial, Vector512<int> thousands);
+
+    /// <summary>Adds eight consecutive trials' money (the AVX2 kernel's <see cref="AddMoney16"/>).</summary>
+    void AddMoney8(Metric metric, int trial, Vector256<int> thousands);
 
     /// <summary>Called once after each agent's step (an <see cref="Accumulator"/> carries its bytes every 255).</summary>
     void AgentDone();
+}
+
+/// <summary>How the kernels' staged count words map to metrics: word w, byte k is metric 4w + k.</summary>
+public static class StagedCounts
+{
+    public const int MetricsPerWord = 4;
+
+    public const int Words = (Metrics.StagedCounts + MetricsPerWord - 1) / MetricsPerWord;
+
+    /// <summary>The metrics word <paramref name="word"/> stages.</summary>
+    public static int MetricsIn(int word) => Math.Min(MetricsPerWord, Metrics.StagedCounts - (word * MetricsPerWord));
 }
 
 /// <summary>Adds into a <see cref="PartialAggregate"/>'s metric-major array.</summary>
@@ -48,40 +61,44 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Metric metric, int trial, long value) => _values[((int)metric * _trials) + trial] += value;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add8(Metric metric, int trial, Vector512<long> values)
-    {
-        // The kernel only passes trial + 8 <= trials, so the row slice is in bounds.
-        var offset = (nuint)(((int)metric * _trials) + trial);
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        (Vector512.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
-    }
-
     /// <summary>Unpacks the bytes into their rows at once (no staging here).</summary>
-    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    public void AddCounts16(int word, int trial, Vector512<uint> packed)
     {
-        var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
-        for (var k = 0; k < metrics; k++)
+        for (var i = 0; i < 16; i++)
         {
-            Add8((Metric)((word * 8) + k), trial, ((packed >> (8 * k)) & Vector512.Create(0xFFUL)).AsInt64());
+            AddCounts1(word, trial + i, packed[i]);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add4(Metric metric, int trial, Vector256<long> values)
+    public void AddCounts8(int word, int trial, Vector256<uint> packed)
     {
-        var offset = (nuint)(((int)metric * _trials) + trial);
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        (Vector256.LoadUnsafe(ref start, offset) + values).StoreUnsafe(ref start, offset);
+        for (var i = 0; i < 8; i++)
+        {
+            AddCounts1(word, trial + i, packed[i]);
+        }
     }
 
-    /// <summary>Unpacks the bytes into their rows at once (no staging here).</summary>
-    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    public void AddCounts1(int word, int trial, uint packed)
     {
-        var metrics = Math.Min(8, Metrics.StagedCounts - (word * 8));
-        for (var k = 0; k < metrics; k++)
+        for (var k = 0; k < StagedCounts.MetricsIn(word); k++)
         {
-            Add4((Metric)((word * 8) + k), trial, ((packed >> (8 * k)) & Vector256.Create(0xFFUL)).AsInt64());
+            Add((Metric)((word * StagedCounts.MetricsPerWord) + k), trial, (packed >> (8 * k)) & 0xFF);
+        }
+    }
+
+    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    {
+        for (var i = 0; i < 16; i++)
+        {
+            Add(metric, trial + i, thousands[i]);
+        }
+    }
+
+    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            Add(metric, trial + i, thousands[i]);
         }
     }
 
@@ -101,22 +118,27 @@ public readonly struct DiscardSink : IMetricSink
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add8(Metric metric, int trial, Vector512<long> values)
+    public void AddCounts16(int word, int trial, Vector512<uint> packed)
     {
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts8(int word, int trial, Vector512<ulong> packed)
+    public void AddCounts8(int word, int trial, Vector256<uint> packed)
     {
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add4(Metric metric, int trial, Vector256<long> values)
+    public void AddCounts1(int word, int trial, uint packed)
     {
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddCounts4(int word, int trial, Vector256<ulong> packed)
+    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
     {
     }
 

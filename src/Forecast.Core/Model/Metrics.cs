@@ -48,19 +48,19 @@ public static class Metrics
 
     /// <summary>
     /// Metrics 0 .. StagedCounts-1 (NewHte .. EagletAgedOut) are counts an enterprise adds at most once
-    /// per trial and year; the vector kernel stages them as bytes, eight to a word (see
+    /// per trial and year; the kernels stage them as bytes, four to a 32-bit word (see
     /// <see cref="Aggregation.Accumulator"/>).
     /// </summary>
     public const int StagedCounts = (int)Metric.EagletAgedOut + 1;
 }
 
-/// <summary>Fixed-point conversions: money in yuan, area in m2, both as <see cref="long"/>.</summary>
+/// <summary>Fixed-point conversions: money in thousand yuan, area in m2, both as <see cref="long"/>.</summary>
 public static class Fixed
 {
-    /// <summary>Million yuan (double) to whole yuan, rounding half up; inputs are non-negative.</summary>
-    public static long MillionYuan(double millions) => (long)(millions * 1e6 + 0.5);
+    /// <summary>Million yuan (double) to thousand yuan, rounding half up; inputs are non-negative (the 64-bit reference kernel's rounding).</summary>
+    public static long MillionYuan(double millions) => (long)(millions * 1e3 + 0.5);
 
-    public static double ToMillionYuan(long yuan) => yuan / 1e6;
+    public static double ToMillionYuan(long thousands) => thousands / 1e3;
 
     public static long SquareMetres(double m2) => (long)(m2 + 0.5);
 }

@@ -22,7 +22,8 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     /// <summary>
     /// Runs trials [<paramref name="firstTrial"/>, <paramref name="firstTrial"/> + <paramref name="count"/>) from
     /// the calibration year to <paramref name="lastYear"/>, its agents in parallel chunks unless
-    /// <paramref name="parallelAgents"/> is false.
+    /// <paramref name="parallelAgents"/> is false; <paramref name="reference64"/> steps the enterprises
+    /// with the double-precision reference kernel (for tests of the 32-bit one).
     /// </summary>
     public static BatchCoordinator RunBatch(
         SimulationModel model,
@@ -32,7 +33,8 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         int lastYear,
         IProgress<double>? progress = null,
         CancellationToken cancellation = default,
-        bool parallelAgents = true)
+        bool parallelAgents = true,
+        bool reference64 = false)
     {
         var coordinator = new BatchCoordinator(model, seed, firstTrial, count);
         var firms = model.Population.Enterprises;
@@ -44,7 +46,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
             var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
             var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parallelAgents ? -1 : 1 };
             // Every step completes synchronously, so the year loop's task has ended when it returns.
-            var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, incubatorStates, chunks, options)),
+            var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, incubatorStates, chunks, options, reference64)),
                 progress, cancellation);
             if (!years.IsCompleted)
             {
@@ -64,10 +66,11 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     /// <summary>
     /// One year of every agent: enterprises in chunks, each chunk into its own accumulator, then the
     /// incubators. In the first year every agent is initialised first (its start-year base metrics go
-    /// into the same accumulator), as an agent grain does on its first call.
+    /// into the same accumulator), as an agent grain does on its first call. With <paramref name="reference64"/>
+    /// enterprises step with <see cref="ReferenceKernel64"/> (tests only).
     /// </summary>
     private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, EnterpriseState[] states, IncubatorState[] incubatorStates,
-        int chunks, ParallelOptions options)
+        int chunks, ParallelOptions options, bool reference64)
     {
         var firms = model.Population.Enterprises;
         var count = ctx.Trials;
@@ -85,6 +88,18 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
                 for (var a = chunk * ChunkSize; a < end; a++)
                 {
                     var span = states.AsSpan(a * count, count);
+                    if (reference64)
+                    {
+                        var sink = new AccumulatorSink(acc);
+                        if (firstYear)
+                        {
+                            ReferenceKernel64.Init(firms[a], span, ctx, rules, ref sink);
+                        }
+
+                        ReferenceKernel64.Step(firms[a], (uint)a, span, ctx, rules, ref sink);
+                        continue;
+                    }
+
                     if (firstYear)
                     {
                         EnterpriseAgent.Init(firms[a], span, ctx, rules, acc);

@@ -71,6 +71,7 @@ public sealed class YearContext
     public const int CountCount = (int)TrialCount.InitialCandidate + 1;
 
     private readonly int[] _max = new int[CountCount];
+    private float[]? _singles;
 
     public YearContext(ulong seed, int year, int firstTrial, int trials, double[] rates, int[] counts)
     {
@@ -96,6 +97,42 @@ public sealed class YearContext
 
     /// <summary>Every count per trial: count c of trial t at c x Trials + t.</summary>
     public int[] Counts { get; }
+
+    /// <summary>Trials per block of <see cref="Singles"/>.</summary>
+    public const int SingleBlock = 16;
+
+    /// <summary>
+    /// <see cref="Rates"/> rounded to single precision, what the 32-bit kernels read, in blocks of
+    /// <see cref="SingleBlock"/> trials (rate r of trial t at <see cref="SingleIndex"/>), so a kernel
+    /// reads every rate of its trials at fixed offsets from one address; the last block is padded with
+    /// zeros. Made once, on first use, after the coordinator has set every rate (a benign race: every
+    /// thread makes the same values).
+    /// </summary>
+    public float[] Singles
+    {
+        get
+        {
+            var singles = Volatile.Read(ref _singles);
+            if (singles is null)
+            {
+                singles = new float[RateCount * ((Trials + SingleBlock - 1) / SingleBlock) * SingleBlock];
+                for (var r = 0; r < RateCount; r++)
+                {
+                    for (var t = 0; t < Trials; t++)
+                    {
+                        singles[SingleIndex((Rate)r, t)] = (float)Rates[(r * Trials) + t];
+                    }
+                }
+
+                Volatile.Write(ref _singles, singles);
+            }
+
+            return singles;
+        }
+    }
+
+    /// <summary>Where rate <paramref name="rate"/> of trial <paramref name="t"/> is in <see cref="Singles"/>.</summary>
+    public static int SingleIndex(Rate rate, int t) => ((t / SingleBlock) * RateCount * SingleBlock) + ((int)rate * SingleBlock) + (t % SingleBlock);
 
     public static YearContext Allocate(ulong seed, int year, int firstTrial, int trials) =>
         new(seed, year, firstTrial, trials, new double[RateCount * trials], new int[CountCount * trials]);

@@ -6,19 +6,18 @@ namespace Forecast.Core.Tests.Aggregation;
 
 public sealed class AccumulatorTests
 {
-    private const int Trials = 24;
+    private const int Trials = 27;
 
-    /// <summary>Every count byte set for every trial: metric m of word w in byte m - 8w.</summary>
-    /// <summary>A 1 in every byte of the word that stages a metric (the last word may be partly unused).</summary>
-    private static Vector512<ulong> AllCounts(int word)
+    /// <summary>A 1 in every byte of the word that stages a metric (metric m of word w in byte m - 4w; the last word may be partly unused).</summary>
+    private static uint AllCounts(int word)
     {
-        var lanes = 0UL;
-        for (var k = 0; k < Math.Min(8, Metrics.StagedCounts - (8 * word)); k++)
+        var lanes = 0U;
+        for (var k = 0; k < StagedCounts.MetricsIn(word); k++)
         {
-            lanes |= 1UL << (8 * k);
+            lanes |= 1U << (8 * k);
         }
 
-        return Vector512.Create(lanes);
+        return lanes;
     }
 
     [Theory]
@@ -33,10 +32,15 @@ public sealed class AccumulatorTests
         var sink = new AccumulatorSink(acc);
         for (var a = 0; a < agents; a++)
         {
-            for (var t = 0; t < Trials; t += 8)
+            for (var w = 0; w < StagedCounts.Words; w++)
             {
-                sink.AddCounts8(0, t, AllCounts(0));
-                sink.AddCounts8(1, t, AllCounts(1));
+                // Sixteen, then eight, then single trials: every width the kernels add with.
+                sink.AddCounts16(w, 0, Vector512.Create(AllCounts(w)));
+                sink.AddCounts8(w, 16, Vector256.Create(AllCounts(w)));
+                for (var t = 24; t < Trials; t++)
+                {
+                    sink.AddCounts1(w, t, AllCounts(w));
+                }
             }
 
             sink.Add(Metric.RdSpend, a % Trials, 7);
@@ -63,23 +67,33 @@ public sealed class AccumulatorTests
         var directSink = new PartialSink(direct);
         for (var a = 0; a < 700; a++)
         {
-            for (var w = 0; w < Accumulator.StagedWords; w++)
+            for (var w = 0; w < StagedCounts.Words; w++)
             {
-                for (var t = 0; t < Trials; t += 8)
+                var lanes = new uint[Trials];
+                for (var i = 0; i < Trials; i++)
                 {
-                    var lanes = new ulong[8];
-                    for (var i = 0; i < 8; i++)
+                    for (var k = 0; k < StagedCounts.MetricsIn(w); k++)
                     {
-                        for (var k = 0; k < Math.Min(8, Metrics.StagedCounts - (8 * w)); k++)
-                        {
-                            lanes[i] |= (ulong)rng.Next(2) << (8 * k);
-                        }
+                        lanes[i] |= (uint)rng.Next(2) << (8 * k);
                     }
+                }
 
-                    stagedSink.AddCounts8(w, t, Vector512.Create(lanes));
-                    directSink.AddCounts8(w, t, Vector512.Create(lanes));
+                stagedSink.AddCounts16(w, 0, Vector512.Create(lanes.AsSpan(0, 16)));
+                directSink.AddCounts16(w, 0, Vector512.Create(lanes.AsSpan(0, 16)));
+                stagedSink.AddCounts8(w, 16, Vector256.Create(lanes.AsSpan(16, 8)));
+                directSink.AddCounts8(w, 16, Vector256.Create(lanes.AsSpan(16, 8)));
+                for (var t = 24; t < Trials; t++)
+                {
+                    stagedSink.AddCounts1(w, t, lanes[t]);
+                    directSink.AddCounts1(w, t, lanes[t]);
                 }
             }
+
+            var money = Enumerable.Range(0, 16).Select(_ => rng.Next(2_000_000_000)).ToArray();
+            stagedSink.AddMoney16(Metric.HtVa, 0, Vector512.Create(money));
+            directSink.AddMoney16(Metric.HtVa, 0, Vector512.Create(money));
+            stagedSink.AddMoney8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
+            directSink.AddMoney8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
 
             stagedSink.AgentDone();
         }
@@ -92,7 +106,7 @@ public sealed class AccumulatorTests
     {
         var acc = new Accumulator(Trials);
         var sink = new AccumulatorSink(acc);
-        sink.AddCounts8(0, 0, AllCounts(0));
+        sink.AddCounts16(0, 0, Vector512.Create(AllCounts(0)));
         sink.Add(Metric.HtVa, 3, 5);
         acc.Clear();
         Assert.All(acc.Flush().Values, v => Assert.Equal(0, v));

@@ -31,7 +31,8 @@ public sealed class RunDriverTests
 
                 if (failAt is not null)
                 {
-                    await Task.Delay(200, cancellation); // still running when the failure arrives
+                    // Still running when the failure arrives; with failAt -1 nothing fails, so wait for the cancellation.
+                    await Task.Delay(failAt == -1 ? Timeout.Infinite : 200, cancellation);
                 }
             }
             catch (OperationCanceledException)
@@ -222,10 +223,16 @@ public sealed class RunDriverTests
     public async Task Cancelling_a_run_cancels_its_batches_and_throws()
     {
         var model = TestModels.Baseline;
-        var runner = new StampRunner(model, concurrent: 3, failAt: -1); // every batch waits long enough to be cancelled
+        var runner = new StampRunner(model, concurrent: 3, failAt: -1); // every batch waits until it is cancelled
         using var cancel = new CancellationTokenSource();
         var run = new RunDriver(model, new RunPlan(1, 60, 10), runner).Run(null, null, cancel.Token);
-        await Task.Delay(50);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (runner.Ran.Count < 3 && !run.IsCompleted && waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(1); // until the first three batches (all the runner takes at once) have started
+        }
+
+        Assert.Equal(3, runner.Ran.Count);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
