@@ -89,3 +89,13 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
             acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc.Partial))));
     }
 }
+
+/// <summary>See <see cref="IPingGrain"/>: the enterprise grain's placement and collection, no work.</summary>
+[PreferLocalPlacement]
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class PingGrain : Grain, IPingGrain
+{
+    private static readonly Task<Immutable<PartialAggregate?>> Nothing = Task.FromResult(new Immutable<PartialAggregate?>(null));
+
+    public Task<Immutable<PartialAggregate?>> Ping(Immutable<YearContext> context) => Nothing;
+}

@@ -48,3 +48,14 @@ public interface ISiloProbe : IGrainWithStringKey
     [Alias("silo")]
     Task<string> Silo();
 }
+
+/// <summary>
+/// Does nothing, with an agent grain's call shape (a year's context in, a nullable partial out) and
+/// placement: what Orleans itself costs per call, the floor of the grain path (benchmarks).
+/// </summary>
+[Alias("forecast.ping")]
+public interface IPingGrain : IGrainWithIntegerCompoundKey
+{
+    [Alias("ping")]
+    Task<Immutable<PartialAggregate?>> Ping(Immutable<YearContext> context);
+}
