@@ -104,7 +104,8 @@ public static class Finaliser
         var n = Math.Min(table.Trials, DriverTrials);
         var resamples = Sensitivity.Resamples(n, seed);
         var inputs = Sensitivity.Classify(n, model.RecordedInputIds, i => table.Input(i)[..n].ToArray());
-        return model.Targets.Select(t =>
+        // Targets are independent and each is ranked the same way on any thread: in parallel, in order.
+        return model.Targets.AsParallel().AsOrdered().Select(t =>
         {
             var met = new double[n];
             var series = table.Series(t.Indicator, t.Year)[..n];

@@ -40,18 +40,19 @@ public static class Sensitivity
     public static InputClasses Classify(int n, IReadOnlyList<string> ids, Func<int, ReadOnlyMemory<double>> inputs)
     {
         var m = Classes(n);
-        var classes = new int[]?[ids.Count];
+        var values = new ReadOnlyMemory<double>[ids.Count];
         for (var i = 0; i < ids.Count; i++)
         {
-            var x = inputs(i).Span;
-            if (x.Length != n)
+            values[i] = inputs(i);
+            if (values[i].Length != n)
             {
-                throw new ArgumentException($"input '{ids[i]}' has {x.Length} values for {n} trials");
+                throw new ArgumentException($"input '{ids[i]}' has {values[i].Length} values for {n} trials");
             }
-
-            classes[i] = ClassesOf(x, m);
         }
 
+        // Each input's classes depend on its values alone: sorted in parallel, the same on any thread.
+        var classes = new int[]?[ids.Count];
+        Parallel.For(0, ids.Count, i => classes[i] = ClassesOf(values[i].Span, m));
         return new InputClasses(ids, m, classes);
     }
 
