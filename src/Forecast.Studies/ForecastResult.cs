@@ -36,6 +36,13 @@ public static class Finaliser
 {
     public static ForecastResult Summarise(SimulationModel model, TrialTable table, ulong seed)
     {
+        var (targets, joint, indicators) = Statistics(model, table);
+        return new ForecastResult(seed, table.Trials, Scenario(model.Parameters), targets, joint, indicators, Drivers(model, table, seed));
+    }
+
+    /// <summary>Every indicator's summary and percentiles, every target's and year's probability: the forecast without its drivers.</summary>
+    public static (List<TargetResult> Targets, List<JointResult> Joint, List<IndicatorResult> Indicators) Statistics(SimulationModel model, TrialTable table)
+    {
         var n = table.Trials;
         var scratch = new double[n];
         var indicators = new List<IndicatorResult>();
@@ -46,7 +53,7 @@ public static class Finaliser
             {
                 var series = table.Series(indicator, y);
                 var summary = Summaries.Summarise(series, scratch);
-                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary, Percentiles(series, scratch)));
+                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary, Summaries.Percentiles(series, scratch)));
             }
         }
 
@@ -65,29 +72,11 @@ public static class Finaliser
             joint.Add(new JointResult(group.Key, group.Select(t => t.Id).ToList(), met, (double)met / n, lo, hi));
         }
 
-        return new ForecastResult(seed, n, Scenario(model.Parameters), targets, joint, indicators, Drivers(model, table, seed));
+        return (targets, joint, indicators);
     }
 
     /// <summary>The most trials drivers are estimated from.</summary>
     public const int DriverTrials = 200_000;
-
-    /// <summary>P1..P99 by R-7 from one sort.</summary>
-    private static double[] Percentiles(ReadOnlySpan<double> series, double[] scratch)
-    {
-        var sorted = scratch.AsSpan(0, series.Length);
-        series.CopyTo(sorted);
-        sorted.Sort();
-        var result = new double[99];
-        for (var k = 1; k <= 99; k++)
-        {
-            var h = (series.Length - 1) * (k / 100.0);
-            var lo = (int)Math.Floor(h);
-            var hi = Math.Min(lo + 1, series.Length - 1);
-            result[k - 1] = sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
-        }
-
-        return result;
-    }
 
     /// <summary>
     /// Per target, the recorded inputs ranked by their first-order share of the variance of "met"

@@ -16,6 +16,9 @@ internal static class BucketQuantiles
 
     public const int Buckets = Summaries.HistogramBins * BucketsPerBin;
 
+    /// <summary>Up to this many needed buckets, the gather compares every bucket against each (vectorised); past it, a table look-up per value.</summary>
+    private const int FewBuckets = 16;
+
     [ThreadStatic]
     private static ushort[]? _bucketScratch;
 
@@ -90,7 +93,12 @@ internal static class BucketQuantiles
     /// </summary>
     private static double BucketScale(double width) => Summaries.HistogramBins / width * BucketsPerBin;
 
-    public static void Compute(ReadOnlySpan<double> values, double min, double width, bool oneValuePerBucket, Span<double> scratch, Span<double> q, int[] histogram)
+    /// <summary>
+    /// R-7 quantiles <paramref name="q"/> at <paramref name="probabilities"/> (ascending) of a finite
+    /// series with more than one value, and its histogram when <paramref name="histogram"/> is given.
+    /// </summary>
+    public static void Compute(ReadOnlySpan<double> values, double min, double width, bool oneValuePerBucket, Span<double> scratch,
+        ReadOnlySpan<double> probabilities, Span<double> q, int[]? histogram)
     {
         var n = values.Length;
         if (_bucketScratch is null || _bucketScratch.Length < n)
@@ -102,16 +110,19 @@ internal static class BucketQuantiles
         Span<int> counts = stackalloc int[Buckets];
         counts.Clear();
         BucketsOf(values, min, width, buckets, counts);
-        for (var b = 0; b < Buckets; b++)
+        if (histogram is not null)
         {
-            histogram[b / BucketsPerBin] += counts[b];
+            for (var b = 0; b < Buckets; b++)
+            {
+                histogram[b / BucketsPerBin] += counts[b];
+            }
         }
 
         // The ranks R-7 needs: floor(h) and, when h has a fraction, floor(h) + 1, for h = (n - 1) p.
-        Span<int> ranks = stackalloc int[2 * Summaries.QuantileProbabilities.Length];
-        for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+        Span<int> ranks = stackalloc int[2 * probabilities.Length];
+        for (var i = 0; i < probabilities.Length; i++)
         {
-            var j = (int)((n - 1) * Summaries.QuantileProbabilities[i]);
+            var j = (int)((n - 1) * probabilities[i]);
             ranks[2 * i] = j;
             ranks[(2 * i) + 1] = Math.Min(j + 1, n - 1);
         }
@@ -148,12 +159,23 @@ internal static class BucketQuantiles
         {
             // Whole numbers spanning fewer than 640 units (counts): consecutive values differ by at least
             // 1, more than a bucket's width, so every bucket holds one distinct value; any of its members is it.
-            for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+            // Few buckets: found by a search each; many: every bucket's value from one pass.
+            Span<double> member = stackalloc double[distinct > FewBuckets ? Buckets : 0];
+            if (distinct > FewBuckets)
             {
-                var h = (n - 1) * Summaries.QuantileProbabilities[i];
+                for (var i = 0; i < n; i++)
+                {
+                    member[buckets[i]] = values[i];
+                }
+            }
+
+            for (var i = 0; i < probabilities.Length; i++)
+            {
+                var h = (n - 1) * probabilities[i];
                 var frac = h - (int)h;
-                var a = values[buckets.IndexOf((ushort)rankBucket[2 * i])];
-                q[i] = frac > 0 ? a + (frac * (values[buckets.IndexOf((ushort)rankBucket[(2 * i) + 1])] - a)) : a;
+                var (lo, hi) = (rankBucket[2 * i], rankBucket[(2 * i) + 1]);
+                var a = distinct > FewBuckets ? member[lo] : values[buckets.IndexOf((ushort)lo)];
+                q[i] = frac > 0 ? a + (frac * ((distinct > FewBuckets ? member[hi] : values[buckets.IndexOf((ushort)hi)]) - a)) : a;
             }
 
             return;
@@ -161,8 +183,9 @@ internal static class BucketQuantiles
 
         // Gather the needed buckets' values in index order. With AVX-512, 32 buckets (16-bit) are compared
         // against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
+        // Many buckets (a hundred percentiles): the scalar pass below, one table look-up a value.
         var start = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && distinct <= FewBuckets)
         {
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
             for (; start + 32 <= n; start += 32)
@@ -182,7 +205,7 @@ internal static class BucketQuantiles
                 }
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Vector256.IsHardwareAccelerated && distinct <= FewBuckets)
         {
             // AVX2: sixteen buckets at a time.
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
@@ -225,9 +248,9 @@ internal static class BucketQuantiles
             order[r] = segment[local];
         }
 
-        for (var i = 0; i < Summaries.QuantileProbabilities.Length; i++)
+        for (var i = 0; i < probabilities.Length; i++)
         {
-            var h = (n - 1) * Summaries.QuantileProbabilities[i];
+            var h = (n - 1) * probabilities[i];
             var frac = h - (int)h;
             var a = order[2 * i];
             q[i] = frac > 0 ? a + (frac * (order[(2 * i) + 1] - a)) : a;

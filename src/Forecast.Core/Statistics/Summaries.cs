@@ -18,6 +18,9 @@ public static class Summaries
     /// <summary>The quantiles every summary reports: P5, P25, P50, P75, P95.</summary>
     internal static readonly double[] QuantileProbabilities = [0.05, 0.25, 0.50, 0.75, 0.95];
 
+    /// <summary>0.01, 0.02, ..., 0.99: the probabilities of <see cref="Percentiles"/>.</summary>
+    internal static readonly double[] PercentileProbabilities = Enumerable.Range(1, 99).Select(k => k / 100.0).ToArray();
+
     /// <summary>
     /// Mean, standard deviation, Monte Carlo standard error, P5/P25/P50/P75/P95 and the histogram of
     /// one series, in four linear passes and no sort of the series:
@@ -63,11 +66,51 @@ public static class Summaries
         }
         else
         {
-            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch, q, histogram);
+            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch, QuantileProbabilities, q, histogram);
         }
 
         return new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), q[0], q[1], q[2], q[3], q[4],
             new Histogram(min, max, ImmutableArray.Create(histogram)));
+    }
+
+    /// <summary>P1..P99 by the same buckets as <see cref="Summarise"/>: exactly a full sort's, without the sort.</summary>
+    public static double[] Percentiles(ReadOnlySpan<double> values, Span<double> scratch)
+    {
+        var n = CheckSeries(values, scratch);
+        var (_, min, max, nan) = LanedPasses.SumMinMax(values);
+        if (nan)
+        {
+            throw new ArgumentException("the series contains NaN", nameof(values));
+        }
+
+        var result = new double[PercentileProbabilities.Length];
+        var width = max - min;
+        if (width == 0)
+        {
+            Array.Fill(result, min);
+        }
+        else if (double.IsFinite(width))
+        {
+            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch,
+                PercentileProbabilities, result, histogram: null);
+        }
+        else
+        {
+            // Infinite values: a sorted copy.
+            var sorted = scratch[..n];
+            values.CopyTo(sorted);
+            sorted.Sort();
+            for (var i = 0; i < result.Length; i++)
+            {
+                var h = (n - 1) * PercentileProbabilities[i];
+                var lo = (int)h;
+                var hi = Math.Min(lo + 1, n - 1);
+                var frac = h - lo;
+                result[i] = frac > 0 ? sorted[lo] + (frac * (sorted[hi] - sorted[lo])) : sorted[lo];
+            }
+        }
+
+        return result;
     }
 
     private static int CheckSeries(ReadOnlySpan<double> values, Span<double> scratch)

@@ -93,6 +93,28 @@ public sealed class SummariesTests
     }
 
     [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Percentiles_by_buckets_are_identical_to_sorting(string shape, int n)
+    {
+        var x = Series(shape, n);
+        var expected = Enumerable.Range(1, 99).Select(k => SortedR7(x, k / 100.0)).ToArray();
+        Assert.Equal(expected, Summaries.Percentiles(x, new double[n]));
+    }
+
+    [Fact]
+    public void Percentiles_of_wide_whole_numbers_and_of_infinite_values_are_identical_to_sorting()
+    {
+        var random = new System.Random(3);
+        var wide = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(100_000)).ToArray(); // whole numbers over more than 640 buckets
+        var narrow = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(300)).ToArray(); // one value per bucket
+        var infinite = Enumerable.Range(0, 500).Select(i => i == 7 ? double.PositiveInfinity : i == 9 ? double.NegativeInfinity : random.NextDouble()).ToArray();
+        foreach (var x in new[] { wide, narrow, infinite })
+        {
+            Assert.Equal(Enumerable.Range(1, 99).Select(k => SortedR7(x, k / 100.0)), Summaries.Percentiles(x, new double[x.Length]));
+        }
+    }
+
+    [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 2)]
     [InlineData(3, 3)]
