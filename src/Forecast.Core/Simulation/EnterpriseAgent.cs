@@ -122,7 +122,7 @@ public static class EnterpriseAgent
         var n = states.Length;
         var odd = ctx.FirstTrial & 1;
         var pairs = (odd + n + 1) / 2;
-        var words = Words(pairs);
+        var words = WordScratch.Get(4 * pairs);
         var w0 = words.AsSpan(0, pairs);
         var w1 = words.AsSpan(pairs, pairs);
         var w2 = words.AsSpan(2 * pairs, pairs);
@@ -146,19 +146,5 @@ public static class EnterpriseAgent
 
         EnterpriseKernel<F1, I1>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, done, n);
         sink.AgentDone();
-    }
-
-    [ThreadStatic]
-    private static uint[]? _words;
-
-    /// <summary>Per-thread scratch for four Philox words per pair of trials (a step is synchronous, so this is safe).</summary>
-    private static uint[] Words(int pairs)
-    {
-        if (_words is null || _words.Length < 4 * pairs)
-        {
-            _words = new uint[4 * pairs];
-        }
-
-        return _words;
     }
 }

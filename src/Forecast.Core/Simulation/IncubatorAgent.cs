@@ -47,7 +47,7 @@ public static class IncubatorAgent
 
         var (k0, k1) = Streams.Key(ctx.Seed);
         var n = acc.Trials;
-        var words = Words(n);
+        var words = WordScratch.Get(4 * n);
         var w0 = words.AsSpan(0, n);
         var w1 = words.AsSpan(n, n);
         PhiloxBatch.Fill(k0, k1, (uint)ctx.FirstTrial, Streams.IncubatorBase + (uint)slot, (uint)ctx.Year, 0, w0, w1, words.AsSpan(2 * n, n), words.AsSpan(3 * n, n));
@@ -91,19 +91,5 @@ public static class IncubatorAgent
             values[((int)Metric.IncubatorCount * n) + t]++;
             values[((int)Metric.IncubatorArea * n) + t] += Fixed.SquareMetres(s.Area);
         }
-    }
-
-    [ThreadStatic]
-    private static uint[]? _words;
-
-    /// <summary>Per-thread scratch for the Philox words of a slot's trials (a step is synchronous, so this is safe).</summary>
-    private static uint[] Words(int trials)
-    {
-        if (_words is null || _words.Length < 4 * trials)
-        {
-            _words = new uint[4 * trials];
-        }
-
-        return _words;
     }
 }
