@@ -129,28 +129,28 @@ public struct FoldSink : IMetricSink
     public void AddCounts1(int word, int trial, uint packed) => _scalar ^= packed + word;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    public void AddRow16(Metric metric, int trial, Vector512<int> values)
     {
         switch (metric)
         {
-            case Metric.RdSpend: _rd512 ^= thousands; break;
-            case Metric.AboveScaleVa: _va512 ^= thousands; break;
-            case Metric.HtVa: _htVa512 ^= thousands; break;
-            case Metric.HtInvest: _invest512 ^= thousands; break;
-            default: _other512 ^= thousands; break;
+            case Metric.RdSpend: _rd512 ^= values; break;
+            case Metric.AboveScaleVa: _va512 ^= values; break;
+            case Metric.HtVa: _htVa512 ^= values; break;
+            case Metric.HtInvest: _invest512 ^= values; break;
+            default: _other512 ^= values; break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    public void AddRow8(Metric metric, int trial, Vector256<int> values)
     {
         switch (metric)
         {
-            case Metric.RdSpend: _rd256 ^= thousands; break;
-            case Metric.AboveScaleVa: _va256 ^= thousands; break;
-            case Metric.HtVa: _htVa256 ^= thousands; break;
-            case Metric.HtInvest: _invest256 ^= thousands; break;
-            default: _other256 ^= thousands; break;
+            case Metric.RdSpend: _rd256 ^= values; break;
+            case Metric.AboveScaleVa: _va256 ^= values; break;
+            case Metric.HtVa: _htVa256 ^= values; break;
+            case Metric.HtInvest: _invest256 ^= values; break;
+            default: _other256 ^= values; break;
         }
     }
 

@@ -156,22 +156,22 @@ public readonly struct AccumulatorSink(Accumulator accumulator) : IMetricSink
     public void AddCounts1(int word, int trial, uint packed) => _staged[(word * _trials) + trial] += packed;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    public void AddRow16(Metric metric, int trial, Vector512<int> values)
     {
         // The kernel only passes trial + 16 <= trials, so the row slice is in bounds.
         var offset = (nuint)(((int)metric * _trials) + trial);
         ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        var (lower, upper) = Vector512.Widen(thousands);
+        var (lower, upper) = Vector512.Widen(values);
         (Vector512.LoadUnsafe(ref start, offset) + lower).StoreUnsafe(ref start, offset);
         (Vector512.LoadUnsafe(ref start, offset + 8) + upper).StoreUnsafe(ref start, offset + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    public void AddRow8(Metric metric, int trial, Vector256<int> values)
     {
         var offset = (nuint)(((int)metric * _trials) + trial);
         ref var start = ref MemoryMarshal.GetArrayDataReference(_values);
-        var (lower, upper) = Vector256.Widen(thousands);
+        var (lower, upper) = Vector256.Widen(values);
         (Vector256.LoadUnsafe(ref start, offset) + lower).StoreUnsafe(ref start, offset);
         (Vector256.LoadUnsafe(ref start, offset + 4) + upper).StoreUnsafe(ref start, offset + 4);
     }

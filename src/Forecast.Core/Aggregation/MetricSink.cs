@@ -29,11 +29,11 @@ public interface IMetricSink
     /// <summary>Adds one trial's staged counts (the scalar kernel's <see cref="AddCounts16"/>).</summary>
     void AddCounts1(int word, int trial, uint packed);
 
-    /// <summary>Adds sixteen consecutive trials' money (thousand yuan), starting at <paramref name="trial"/>.</summary>
-    void AddMoney16(Metric metric, int trial, Vector512<int> thousands);
+    /// <summary>Adds sixteen consecutive trials' values (money in thousand yuan, or a count), starting at <paramref name="trial"/>, into the metric's 64-bit row.</summary>
+    void AddRow16(Metric metric, int trial, Vector512<int> values);
 
-    /// <summary>Adds eight consecutive trials' money (the AVX2 kernel's <see cref="AddMoney16"/>).</summary>
-    void AddMoney8(Metric metric, int trial, Vector256<int> thousands);
+    /// <summary>Adds eight consecutive trials' money (the AVX2 kernel's <see cref="AddRow16"/>).</summary>
+    void AddRow8(Metric metric, int trial, Vector256<int> values);
 
     /// <summary>Called once after each agent's step (an <see cref="Accumulator"/> carries its bytes every 255).</summary>
     void AgentDone();
@@ -86,19 +86,19 @@ public readonly struct PartialSink(PartialAggregate partial) : IMetricSink
         }
     }
 
-    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    public void AddRow16(Metric metric, int trial, Vector512<int> values)
     {
         for (var i = 0; i < 16; i++)
         {
-            Add(metric, trial + i, thousands[i]);
+            Add(metric, trial + i, values[i]);
         }
     }
 
-    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    public void AddRow8(Metric metric, int trial, Vector256<int> values)
     {
         for (var i = 0; i < 8; i++)
         {
-            Add(metric, trial + i, thousands[i]);
+            Add(metric, trial + i, values[i]);
         }
     }
 
@@ -133,12 +133,12 @@ public readonly struct DiscardSink : IMetricSink
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney16(Metric metric, int trial, Vector512<int> thousands)
+    public void AddRow16(Metric metric, int trial, Vector512<int> values)
     {
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddMoney8(Metric metric, int trial, Vector256<int> thousands)
+    public void AddRow8(Metric metric, int trial, Vector256<int> values)
     {
     }
 

@@ -62,21 +62,21 @@ internal static class EnterpriseKernel<TF, TI>
 
             if (tier0 == Tier.Hte)
             {
-                TI.AddMoney(ref sink, Metric.BaseHteStock, t, present & one);
-                TI.AddMoney(ref sink, Metric.BasePtsmeStock, t, present & (revenue <= smeMax) & one);
+                TI.AddRow(ref sink, Metric.BaseHteStock, t, present & one);
+                TI.AddRow(ref sink, Metric.BasePtsmeStock, t, present & (revenue <= smeMax) & one);
             }
             else if (tier0 == Tier.Ptsme)
             {
-                TI.AddMoney(ref sink, Metric.BasePtsmeStock, t, present & one);
+                TI.AddRow(ref sink, Metric.BasePtsmeStock, t, present & one);
             }
 
-            TI.AddMoney(ref sink, Metric.BaseRdSpend, t, present & TF.Money(revenue * rdIntensity * TF.Load(ref block, (int)Rate.RdLevel * S)));
+            TI.AddRow(ref sink, Metric.BaseRdSpend, t, present & TF.Money(revenue * rdIntensity * TF.Load(ref block, (int)Rate.RdLevel * S)));
             var va = present & (revenue >= aboveScale) & TF.Money(revenue * vaRatio);
-            TI.AddMoney(ref sink, Metric.BaseAboveScaleVa, t, va);
+            TI.AddRow(ref sink, Metric.BaseAboveScaleVa, t, va);
             if (p.HighTech)
             {
-                TI.AddMoney(ref sink, Metric.BaseHtVa, t, va);
-                TI.AddMoney(ref sink, Metric.BaseHtInvest, t, present & TF.Money(revenue * investRatio));
+                TI.AddRow(ref sink, Metric.BaseHtVa, t, va);
+                TI.AddRow(ref sink, Metric.BaseHtInvest, t, present & TF.Money(revenue * investRatio));
             }
         }
     }
@@ -256,13 +256,13 @@ internal static class EnterpriseKernel<TF, TI>
             TI.AddCounts(ref sink, 2, t, cont & ((newIsHte & b0) | ((TI.Eq(newTier, tPtsme) | smeSizedHte) & b1)
                 | (TI.Eq(newTier, tEaglet) & b2) | (TI.Eq(newTier, tCandidate) & b3)));
             TI.AddCounts(ref sink, 3, t, (listed & b0) | (births & b1) | (revoked & b2) | (agedOut & b3));
-            TI.AddMoney(ref sink, Metric.RdSpend, t, cont & TF.Money(revenue * rd));
+            TI.AddRow(ref sink, Metric.RdSpend, t, cont & TF.Money(revenue * rd));
             var va = cont & (revenue >= aboveScale) & TF.Money(revenue * vaRatio);
-            TI.AddMoney(ref sink, Metric.AboveScaleVa, t, va);
+            TI.AddRow(ref sink, Metric.AboveScaleVa, t, va);
             if (highTech)
             {
-                TI.AddMoney(ref sink, Metric.HtVa, t, va);
-                TI.AddMoney(ref sink, Metric.HtInvest, t, cont & TF.Money(revenue * investRatio * TF.Load(ref block, (int)Rate.Investment * S)));
+                TI.AddRow(ref sink, Metric.HtVa, t, va);
+                TI.AddRow(ref sink, Metric.HtInvest, t, cont & TF.Money(revenue * investRatio * TF.Load(ref block, (int)Rate.Investment * S)));
             }
         }
     }

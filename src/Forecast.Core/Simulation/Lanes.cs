@@ -105,7 +105,8 @@ public interface IIntLanes<TI, TF>
     static abstract void AddCounts<TSink>(ref TSink sink, int word, int t, TI packed)
         where TSink : struct, IMetricSink;
 
-    static abstract void AddMoney<TSink>(ref TSink sink, Model.Metric metric, int t, TI thousands)
+    /// <summary>Adds each lane's value (money in thousand yuan, or a count) into the metric's 64-bit row.</summary>
+    static abstract void AddRow<TSink>(ref TSink sink, Model.Metric metric, int t, TI values)
         where TSink : struct, IMetricSink;
 }
 
@@ -260,8 +261,8 @@ public readonly struct I16(Vector512<int> v) : IIntLanes<I16, F16>
         where TSink : struct, IMetricSink => sink.AddCounts16(word, t, packed.V.AsUInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddMoney<TSink>(ref TSink sink, Model.Metric metric, int t, I16 thousands)
-        where TSink : struct, IMetricSink => sink.AddMoney16(metric, t, thousands.V);
+    public static void AddRow<TSink>(ref TSink sink, Model.Metric metric, int t, I16 values)
+        where TSink : struct, IMetricSink => sink.AddRow16(metric, t, values.V);
 }
 
 /// <summary>Eight trials in a 256-bit vector (AVX2).</summary>
@@ -415,8 +416,8 @@ public readonly struct I8(Vector256<int> v) : IIntLanes<I8, F8>
         where TSink : struct, IMetricSink => sink.AddCounts8(word, t, packed.V.AsUInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddMoney<TSink>(ref TSink sink, Model.Metric metric, int t, I8 thousands)
-        where TSink : struct, IMetricSink => sink.AddMoney8(metric, t, thousands.V);
+    public static void AddRow<TSink>(ref TSink sink, Model.Metric metric, int t, I8 values)
+        where TSink : struct, IMetricSink => sink.AddRow8(metric, t, values.V);
 }
 
 /// <summary>One trial: the scalar path and the vector paths' tail, branch-free like the vectors so it computes what they compute.</summary>
@@ -557,6 +558,6 @@ public readonly struct I1(int v) : IIntLanes<I1, F1>
         where TSink : struct, IMetricSink => sink.AddCounts1(word, t, (uint)packed.V);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddMoney<TSink>(ref TSink sink, Model.Metric metric, int t, I1 thousands)
-        where TSink : struct, IMetricSink => sink.Add(metric, t, thousands.V);
+    public static void AddRow<TSink>(ref TSink sink, Model.Metric metric, int t, I1 values)
+        where TSink : struct, IMetricSink => sink.Add(metric, t, values.V);
 }

@@ -90,10 +90,10 @@ public sealed class AccumulatorTests
             }
 
             var money = Enumerable.Range(0, 16).Select(_ => rng.Next(2_000_000_000)).ToArray();
-            stagedSink.AddMoney16(Metric.HtVa, 0, Vector512.Create(money));
-            directSink.AddMoney16(Metric.HtVa, 0, Vector512.Create(money));
-            stagedSink.AddMoney8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
-            directSink.AddMoney8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
+            stagedSink.AddRow16(Metric.HtVa, 0, Vector512.Create(money));
+            directSink.AddRow16(Metric.HtVa, 0, Vector512.Create(money));
+            stagedSink.AddRow8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
+            directSink.AddRow8(Metric.RdSpend, 19, Vector256.Create(money.AsSpan(0, 8)));
 
             stagedSink.AgentDone();
         }
