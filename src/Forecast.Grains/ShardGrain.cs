@@ -33,10 +33,11 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
         var profiles = model.Population.Enterprises;
         var first = Slice(firms, run.Placement.Shards, shard);
+        var firstSlot = Slice(slots, run.Placement.Shards, shard);
         // References made once per shard activation (GetGrain resolves the interface by reflection each time).
         _enterprises ??= Enumerable.Range(first, Slice(firms, run.Placement.Shards, shard + 1) - first)
             .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey)).ToArray();
-        _incubators ??= Enumerable.Range(Slice(slots, run.Placement.Shards, shard), Slice(slots, run.Placement.Shards, shard + 1) - Slice(slots, run.Placement.Shards, shard))
+        _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
             .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, runKey)).ToArray();
         for (var k = 0; k < _enterprises.Length; k++)
         {
@@ -46,7 +47,6 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             }
         }
 
-        var firstSlot = Slice(slots, run.Placement.Shards, shard);
         for (var k = 0; k < _incubators.Length; k++)
         {
             if (!IncubatorAgent.IsDormant(firstSlot + k, ctx))
