@@ -52,8 +52,8 @@ public static class Finaliser
             for (var y = model.FirstYear; y <= model.LastYear; y++)
             {
                 var series = table.Series(indicator, y);
-                var summary = Summaries.Summarise(series, scratch);
-                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary, Summaries.Percentiles(series, scratch)));
+                var summary = Summaries.Summarise(series, scratch, out var percentiles);
+                indicators.Add(new IndicatorResult(Model.Indicators.Id(indicator), Model.Indicators.Unit(indicator), y, summary, percentiles));
             }
         }
 

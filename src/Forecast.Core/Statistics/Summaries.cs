@@ -21,6 +21,9 @@ public static class Summaries
     /// <summary>0.01, 0.02, ..., 0.99: the probabilities of <see cref="Percentiles"/>.</summary>
     internal static readonly double[] PercentileProbabilities = Enumerable.Range(1, 99).Select(k => k / 100.0).ToArray();
 
+    /// <summary>The percentile each of <see cref="QuantileProbabilities"/> is (5, 25, 50, 75, 95).</summary>
+    internal static readonly int[] QuantilePercentile = [5, 25, 50, 75, 95];
+
     /// <summary>
     /// Mean, standard deviation, Monte Carlo standard error, P5/P25/P50/P75/P95 and the histogram of
     /// one series, in four linear passes and no sort of the series:
@@ -39,7 +42,20 @@ public static class Summaries
     /// Buckets are monotone in the value, so this gives exactly the order statistics of a full sort.
     /// Infinite values fall back to <see cref="SummariseBySelection"/>.
     /// </summary>
-    public static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch)
+    public static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch) => Summarise(values, scratch, null);
+
+    /// <summary>
+    /// <see cref="Summarise(ReadOnlySpan{double}, Span{double})"/> and <see cref="Percentiles"/> from one
+    /// pass of buckets: P5, P25, P50, P75 and P95 are among P1..P99 (k / 100.0 is the same double as the
+    /// literal), so the summary reads them from the percentiles.
+    /// </summary>
+    public static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch, out double[] percentiles)
+    {
+        percentiles = new double[PercentileProbabilities.Length];
+        return Summarise(values, scratch, percentiles);
+    }
+
+    private static SeriesSummary Summarise(ReadOnlySpan<double> values, Span<double> scratch, double[]? percentiles)
     {
         var n = CheckSeries(values, scratch);
         var (sum, min, max, nan) = LanedPasses.SumMinMax(values);
@@ -51,6 +67,11 @@ public static class Summaries
         var width = max - min;
         if (!double.IsFinite(width))
         {
+            if (percentiles is not null)
+            {
+                Percentiles(values, scratch).CopyTo(percentiles, 0); // infinite values: a sorted copy
+            }
+
             return SummariseBySelection(values, scratch);
         }
 
@@ -62,11 +83,20 @@ public static class Summaries
         if (width == 0)
         {
             q.Fill(min);
+            percentiles?.AsSpan().Fill(min);
             histogram[0] = n;
+        }
+        else if (percentiles is null)
+        {
+            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch, QuantileProbabilities, q, histogram);
         }
         else
         {
-            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch, QuantileProbabilities, q, histogram);
+            BucketQuantiles.Compute(values, min, width, width < BucketQuantiles.Buckets && LanedPasses.AllIntegral(values), scratch, PercentileProbabilities, percentiles, histogram);
+            for (var i = 0; i < q.Length; i++)
+            {
+                q[i] = percentiles[QuantilePercentile[i] - 1];
+            }
         }
 
         return new SeriesSummary(n, mean, sd, sd / Math.Sqrt(n), q[0], q[1], q[2], q[3], q[4],

@@ -99,6 +99,18 @@ public sealed class SummariesTests
         var x = Series(shape, n);
         var expected = Enumerable.Range(1, 99).Select(k => SortedR7(x, k / 100.0)).ToArray();
         Assert.Equal(expected, Summaries.Percentiles(x, new double[n]));
+        var together = Summaries.Summarise(x, new double[n], out var percentiles);
+        Assert.Equal(expected, percentiles);
+        var alone = Summaries.Summarise(x, new double[n]);
+        Assert.Equal(Quantiles(alone), Quantiles(together));
+        Assert.Equal((alone.Mean, alone.StdDev), (together.Mean, together.StdDev));
+        Assert.Equal(alone.Histogram.Counts.ToArray(), together.Histogram.Counts.ToArray());
+    }
+
+    [Fact]
+    public void The_summary_quantiles_are_among_the_percentiles()
+    {
+        Assert.Equal(Summaries.QuantileProbabilities, Summaries.QuantilePercentile.Select(k => Summaries.PercentileProbabilities[k - 1]));
     }
 
     [Fact]
