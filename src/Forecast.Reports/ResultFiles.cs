@@ -213,6 +213,17 @@ public static class ResultFiles
         }
 
         w.WriteEndObject();
+        if (s.From.Count > 0)
+        {
+            w.WriteStartObject("lever-from");
+            foreach (var (id, year) in s.From)
+            {
+                w.WriteNumber(id, year);
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

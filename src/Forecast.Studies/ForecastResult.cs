@@ -15,7 +15,8 @@ public sealed record TargetDrivers(string Target, IReadOnlyList<FirstOrderShare>
 
 public sealed record JointResult(int Year, IReadOnlyList<string> Targets, long Met, double Probability, double Lo, double Hi);
 
-public sealed record ScenarioInfo(string Name, IReadOnlyList<(string Id, double Value)> Levers);
+/// <summary>A scenario as results name it: its levers' values and, for levers that start later than the first policy year, that year.</summary>
+public sealed record ScenarioInfo(string Name, IReadOnlyList<(string Id, double Value)> Levers, IReadOnlyList<(string Id, int Year)> From);
 
 /// <summary>The finalised forecast of one scenario: what forecast.json holds, nothing else.</summary>
 public sealed record ForecastResult(
@@ -108,5 +109,6 @@ public static class Finaliser
     }
 
     public static ScenarioInfo Scenario(Parameters p) =>
-        new(p.ScenarioName, p.Levers.Select(l => (l.Id, p.LeverValues[l.Index])).ToList());
+        new(p.ScenarioName, p.Levers.Select(l => (l.Id, p.LeverValues[l.Index])).ToList(),
+            p.Levers.Where(l => p.LeverFrom[l.Index] != p.FirstPolicyYear).Select(l => (l.Id, p.LeverFrom[l.Index])).ToList());
 }

@@ -117,10 +117,20 @@ public sealed class Parameters
     // Levers and targets.
     public LeverDefinition[] Levers = [];
     public double[] LeverValues = [];
+
+    /// <summary>The first year each lever's scenario value acts (the years before run on the baseline value).</summary>
+    public int[] LeverFrom = [];
     public Prior[] ElasticityPriors = [];
     public TargetDefinition[] Targets = [];
 
     public int Years => LastYear - StartYear;
+
+    /// <summary>The first year a lever can act: the year after calibration (2021 ran on observed policy).</summary>
+    public int FirstPolicyYear => CalibrationYear + 1;
+
+    /// <summary>Lever <paramref name="index"/>'s value in <paramref name="year"/>: the baseline's before its first year, the scenario's from it.</summary>
+    public double LeverValueIn(int index, int year) =>
+        year < LeverFrom[index] ? Levers[index].Baseline : LeverValues[index];
 
     public Prior Prior(UncertainInput input) => Priors[(int)input];
 

@@ -339,6 +339,7 @@ public static class ParametersLoader
 
         p.Levers = defs.ToArray();
         p.LeverValues = defs.Select(d => d.Baseline).ToArray();
+        p.LeverFrom = defs.Select(_ => p.FirstPolicyYear).ToArray();
         p.ElasticityPriors = defs.Select(d => d.ElasticityLo < d.ElasticityHi
             ? new Prior(PriorFamily.Uniform, 0, 0, d.ElasticityLo, d.ElasticityHi)
             : Prior.Fixed(d.ElasticityLo)).ToArray();
@@ -358,14 +359,27 @@ public static class ParametersLoader
             }
 
             var d = defs[index];
-            var v = Num(value!);
+            var valueField = value is JsonObject ? $"{field}.value" : field;
+            var v = Num(value is JsonObject phased ? phased["value"]! : value!);
             if (!(v >= d.Min && v <= d.Max))
             {
-                throw new InputException(scenario.Path, field, scenario.LineOf(field),
+                throw new InputException(scenario.Path, valueField, scenario.LineOf(valueField),
                     $"value {Fmt(v)} is outside the allowed range [{Fmt(d.Min)}, {Fmt(d.Max)}] ({d.Unit})");
             }
 
             p.LeverValues[index] = v;
+            if (value is JsonObject { } o && o["from"] is { } from)
+            {
+                var fromField = $"{field}.from";
+                var year = Num(from);
+                if (!(year >= p.FirstPolicyYear && year <= p.LastYear && year == Math.Floor(year)))
+                {
+                    throw new InputException(scenario.Path, fromField, scenario.LineOf(fromField),
+                        $"year {Fmt(year)} is not allowed; use a whole year {p.FirstPolicyYear}..{p.LastYear} (levers act from {p.FirstPolicyYear}: {p.CalibrationYear} is observed)");
+                }
+
+                p.LeverFrom[index] = (int)year;
+            }
         }
     }
 

@@ -336,7 +336,7 @@ public sealed class BatchCoordinator
         for (var l = 0; l < _p.Levers.Length; l++)
         {
             var lever = _p.Levers[l];
-            var v = calibrationYear ? lever.Baseline : _p.LeverValues[l];
+            var v = calibrationYear ? lever.Baseline : _p.LeverValueIn(l, _year);
             var effective = lever.Coupling switch
             {
                 // The budget scales with the reward the policy sets, so a higher reward never pays less per firm.
@@ -373,7 +373,7 @@ public sealed class BatchCoordinator
 
             // A volume shared by listed firms costs what is lent, however thinly it is spread.
             var value = !lever.CostTimesValue ? 1
-                : lever.Coupling == Coupling.PerListedFirm ? (_year == _p.CalibrationYear ? lever.Baseline : _p.LeverValues[l])
+                : lever.Coupling == Coupling.PerListedFirm ? (_year == _p.CalibrationYear ? lever.Baseline : _p.LeverValueIn(l, _year))
                 : _effectiveLever[l][t];
             cost += lever.CostFactor * value * quantity;
         }
