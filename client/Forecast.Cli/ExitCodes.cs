@@ -5,12 +5,13 @@ using Forecast.Reports;
 
 namespace Forecast.Cli;
 
-/// <summary>Exit codes: 0 ok, 1 a failure, 2 bad input (nothing run, nothing written).</summary>
+/// <summary>Exit codes: 0 ok, 1 a failure, 2 bad input (nothing run, nothing written), 3 a goal no allowed setting reaches (results written).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int BadInput = 2;
+    public const int Unreachable = 3;
 
     /// <summary>Runs a command's body, turning every kind of bad input into one line and exit code 2.</summary>
     public static async Task<int> Guarded(Func<Task<int>> body)

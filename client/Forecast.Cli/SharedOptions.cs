@@ -19,6 +19,13 @@ public static class SharedOptions
         DefaultValueFactory = _ => 10_000,
     };
 
+    /// <summary>--trials of the planner studies: every variant runs this many paired trials.</summary>
+    public static readonly Option<int> StudyTrials = new("--trials")
+    {
+        Description = $"Monte Carlo trials of every variant the study runs, the same trials for each (common random numbers) (1..{RunPlan.MaxTrials:N0})",
+        DefaultValueFactory = _ => 2_000,
+    };
+
     public static readonly Option<double?> Precision = new("--precision")
     {
         Description = "adaptive trials: add batches until every target's (and each year's joint) 95% interval half-width is at most this, in (0, 0.5]; --trials is then ignored",
@@ -105,8 +112,9 @@ public static class SharedOptions
     }
 
     /// <summary>The run plan of --seed, --batch and --trials, or --precision with --max-trials; checked, naming the option at fault.</summary>
-    public static RunPlan Plan(ParseResult parse, bool allowPrecision = true)
+    public static RunPlan Plan(ParseResult parse, bool allowPrecision = true, Option<int>? trialsOption = null)
     {
+        trialsOption ??= Trials;
         var precision = allowPrecision ? parse.GetValue(Precision) : null;
         var maxTrials = allowPrecision ? parse.GetValue(MaxTrials) : 1;
         if (maxTrials is < 1 or > RunPlan.MaxTrials)
@@ -114,12 +122,12 @@ public static class SharedOptions
             throw new InputException("command line", "--max-trials", null, $"{maxTrials} is not allowed; use 1..{RunPlan.MaxTrials}");
         }
 
-        if (precision is not null && parse.GetResult(Trials) is { Implicit: false })
+        if (precision is not null && parse.GetResult(trialsOption) is { Implicit: false })
         {
             Console.Error.WriteLine("forecast: --trials is ignored with --precision (the run stops on precision or at --max-trials)");
         }
 
-        var trials = precision is null ? parse.GetValue(Trials) : maxTrials;
+        var trials = precision is null ? parse.GetValue(trialsOption) : maxTrials;
         try
         {
             return new RunPlan(parse.GetValue(Seed), trials, parse.GetValue(Batch), precision).Validated();
