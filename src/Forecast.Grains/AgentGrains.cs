@@ -50,6 +50,12 @@ public sealed class EnterpriseGrain(ModelCache models, LocalPartials partials, S
         return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
             acc => EnterpriseAgent.Step(profile, (uint)agent, _states.Span, ctx, model.Rules, acc))));
     }
+
+    public Task Release()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>An incubator slot: level, area and graduates per trial, stepped with <see cref="IncubatorAgent"/>.</summary>
@@ -87,6 +93,12 @@ public sealed class IncubatorGrain(ModelCache models, LocalPartials partials) : 
 
         return Task.FromResult(new Immutable<PartialAggregate?>(partials.AddLocallyOrReturn(poolId, ctx.Trials,
             acc => IncubatorAgent.Step(slot, _states, ctx, model.Rules, acc.Partial))));
+    }
+
+    public Task Release()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 }
 

@@ -153,7 +153,8 @@ public sealed class CoordinatorGrain(
             {
                 Shards = spec.Placement.Shards, Batches = S.Checkpoints.Count, Resumes = Math.Max(0, S.Activations - 1), ResumedAtTrial = S.ResumedAtTrial,
             };
-            var driver = new RunDriver(model, spec.Plan, new ShardBatchRunner(GrainFactory, spec, model, S.Activations, logger))
+            var runner = new ShardBatchRunner(GrainFactory, spec, model, S.Activations, logger);
+            var driver = new RunDriver(model, spec.Plan, runner)
             {
                 BatchFinished = (first, batch, _) => Checkpoint(spec, first, batch),
             };
@@ -168,6 +169,14 @@ public sealed class CoordinatorGrain(
             S.FinishedUtc = DateTime.UtcNow;
             await WriteWithRetry();
             _status = _status with { State = RunState.Done, Fraction = 1, TrialsDone = result.Table.Trials };
+            try
+            {
+                await runner.Release();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("run {RunId}: releasing its agents failed ({Error}); they go at the collection age", spec.RunId, e.Message);
+            }
         }
         catch (Exception e)
         {

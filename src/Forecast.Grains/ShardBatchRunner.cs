@@ -15,6 +15,7 @@ namespace Forecast.Grains;
 internal sealed class ShardBatchRunner(IGrainFactory grains, RunSpec spec, SimulationModel model, int activation, ILogger logger) : IBatchRunner
 {
     private int _failures; // failed attempts so far: with the activation, the placement epoch
+    private IShardGrain[] _shards = []; // the shards of the latest attempt
 
     /// <summary>One batch at a time: each is already spread over every silo.</summary>
     public int ConcurrentBatches => 1;
@@ -27,11 +28,18 @@ internal sealed class ShardBatchRunner(IGrainFactory grains, RunSpec spec, Simul
             _failures++;
         }, cancellation);
 
+    /// <summary>
+    /// The run is over: its shards deactivate the agents they called, so a silo running run after run
+    /// (a study) frees each run's agent states at once instead of holding them to the collection age.
+    /// Shards of earlier, failed attempts are left to the collection age.
+    /// </summary>
+    public Task Release() => Task.WhenAll(_shards.Select(s => s.Release(spec.RunId)));
+
     private async Task<TrialTable> RunOnce(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation)
     {
         // Epoch 0 (the first activation, no failure yet) keeps the plain "{runId}/{k}" keys.
         var prefix = activation <= 1 && _failures == 0 ? $"{spec.RunId:N}" : $"{spec.RunId:N}-{activation}.{_failures}";
-        var shards = Enumerable.Range(0, spec.Placement.Shards).Select(k => grains.GetGrain<IShardGrain>($"{prefix}/{k}")).ToArray();
+        var shards = _shards = Enumerable.Range(0, spec.Placement.Shards).Select(k => grains.GetGrain<IShardGrain>($"{prefix}/{k}")).ToArray();
         var immutableSpec = new Immutable<RunSpec>(spec);
         var coordinator = new BatchCoordinator(model, spec.Plan.Seed, batch.FirstTrial, batch.Trials);
         return await coordinator.RunYears(model.LastYear, async ctx =>

@@ -14,6 +14,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
 {
     private IEnterpriseGrain[]? _enterprises; // a shard's key fixes its run, shard count and slice
     private IIncubatorGrain[]? _incubators;
+    private bool[] _calledEnterprise = [], _calledIncubator = []; // which agents this shard activated (dormant ones never are)
 
     public Task<string> Silo() => Task.FromResult(RuntimeIdentity);
 
@@ -39,11 +40,17 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey)).ToArray();
         _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
             .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, runKey)).ToArray();
+        if (_calledEnterprise.Length != _enterprises.Length)
+        {
+            (_calledEnterprise, _calledIncubator) = (new bool[_enterprises.Length], new bool[_incubators.Length]);
+        }
+
         for (var k = 0; k < _enterprises.Length; k++)
         {
             if (!EnterpriseAgent.IsDormant(profiles[first + k], ctx))
             {
                 calls.Add(_enterprises[k].Step(request)); // a dormant entrant's step does nothing
+                _calledEnterprise[k] = true;
             }
         }
 
@@ -52,6 +59,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             if (!IncubatorAgent.IsDormant(firstSlot + k, ctx))
             {
                 calls.Add(_incubators[k].Step(request)); // a slot no trial has opened does nothing
+                _calledIncubator[k] = true;
             }
         }
 
@@ -73,6 +81,30 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         }
 
         return new Immutable<PartialAggregate>(merged);
+    }
+
+    public Task Release(Guid runId)
+    {
+        // One-way calls: each agent deactivates when idle; a never-called (dormant) agent is not woken for it.
+        for (var k = 0; k < _calledEnterprise.Length; k++)
+        {
+            if (_calledEnterprise[k])
+            {
+                _ = _enterprises![k].Release();
+            }
+        }
+
+        for (var k = 0; k < _calledIncubator.Length; k++)
+        {
+            if (_calledIncubator[k])
+            {
+                _ = _incubators![k].Release();
+            }
+        }
+
+        models.Forget(runId);
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     /// <summary>First index of slice <paramref name="s"/> when <paramref name="n"/> items are cut into <paramref name="k"/> slices.</summary>

@@ -44,6 +44,9 @@ public sealed class ModelCache(TimeProvider clock)
         return entry.Model.Value;
     }
 
+    /// <summary>Drops a finished run's model (a later caller builds it again).</summary>
+    public void Forget(Guid runId) => _models.TryRemove(runId, out _);
+
     private sealed class Entry(Lazy<SimulationModel> model)
     {
         public readonly Lazy<SimulationModel> Model = model;

@@ -22,6 +22,10 @@ public interface IShardGrain : IGrainWithStringKey
     /// <summary>The shard's merged partial, returned immutable (never touched by the shard again, so a local call need not copy it).</summary>
     [Alias("step-year")]
     Task<Immutable<PartialAggregate>> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context);
+
+    /// <summary>The run is over: deactivates the agents this shard called, forgets the run's model on this silo, then itself.</summary>
+    [Alias("release")]
+    Task Release(Guid runId);
 }
 
 /// <summary>One enterprise of one run. Key: agent index + run key.</summary>
@@ -31,6 +35,10 @@ public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
     /// <summary>Steps the year; returns null when it added into the local pool, else its own partial (immutable: not copied).</summary>
     [Alias("step")]
     Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
+
+    /// <summary>The run is over: deactivate (frees its batch state now, not at the collection age).</summary>
+    [OneWay, Alias("release")]
+    Task Release();
 }
 
 /// <summary>One incubator slot of one run. Key: slot index + run key.</summary>
@@ -39,6 +47,9 @@ public interface IIncubatorGrain : IGrainWithIntegerCompoundKey
 {
     [Alias("step")]
     Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
+
+    [OneWay, Alias("release")]
+    Task Release();
 }
 
 /// <summary>Tells which silo an activation lives on (for placement checks and diagnostics).</summary>
