@@ -105,7 +105,14 @@ public static class ExplainStudy
             {
                 if ((mask & (1 << (levers.Count + k))) != 0)
                 {
-                    tree[sections[k]] = ts[sections[k]]?.DeepClone();
+                    if (ts[sections[k]] is { } section)
+                    {
+                        tree[sections[k]] = section.DeepClone();
+                    }
+                    else
+                    {
+                        tree.Remove(sections[k]); // the scenario has no such section: the base's goes
+                    }
                 }
             }
 

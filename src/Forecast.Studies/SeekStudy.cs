@@ -69,7 +69,7 @@ public static class SeekStudy
 
         async Task<SeekPoint> Eval(double[] values)
         {
-            var settings = levers.Select((l, i) => new LeverSetting(l.Id, values[i])).ToList();
+            var settings = levers.Select((l, i) => Variants.Setting(p, l, values[i])).ToList();
             var name = string.Join(" ", settings);
             var o = await runner.Run(Variants.With(inputs, name, settings), name);
             var t = o.Target(target);
@@ -91,8 +91,10 @@ public static class SeekStudy
             ? $"bisection over {Steps:N0} steps of the lever's allowed range, on paired trials"
             : $"greedy walk up the cost-ordered frontier ({FrontierSteps} steps of each lever's range; each move the most probability per yuan), then bisection of the last move";
         var scenario = Variants.With(inputs, $"{p.ScenarioName}-seek-{target}", answer.Levers).ScenarioYaml;
+        var header = string.Create(CultureInfo.InvariantCulture,
+            $"# forecast seek --target {target} --probability {goal}: {(limit == SeekLimit.None ? "the setting found" : "the best setting reached")}, P = {answer.Probability} at seed {plan.Seed}, {plan.Trials} trials.\n# The same P again: forecast run --scenario {SeekResult.ScenarioFile} --seed {plan.Seed} --trials {plan.Trials}\n");
         return new SeekResult(plan.Seed, plan.Trials, p.ScenarioName, target, goal, budget, method, limit == SeekLimit.None, limit, why, start, answer, path,
-            $"# forecast seek --target {target} --probability {goal.ToString(CultureInfo.InvariantCulture)}: the setting found (seed {plan.Seed}, {plan.Trials} trials)\n{scenario}");
+            header + scenario);
     }
 
     /// <summary>Bad input, named: an unknown target or lever, a goal outside (0, 1), a negative budget.</summary>
@@ -130,7 +132,39 @@ public static class SeekStudy
     private static async Task<(SeekPoint, SeekLimit, string)> OneLever(LeverDefinition lever, double goal, double? budget, Func<double[], Task<SeekPoint>> eval)
     {
         var top = await eval([lever.Max]);
-        if (top.Probability < goal)
+        var (ceiling, best) = (Steps, top);
+        if (budget is { } b && top.Cost > b)
+        {
+            // Cost is non-decreasing in the value: the search stops at the largest value that fits the budget.
+            var floor = await eval([lever.Min]);
+            if (floor.Cost > b)
+            {
+                return (floor, SeekLimit.Budget, Say($"the budget: even {lever.Id} at its minimum {lever.Min:R} costs {floor.Cost:0.##} M yuan a year > {b:R}"));
+            }
+
+            var (fits, over) = (0, Steps);
+            best = floor;
+            while (over - fits > 1)
+            {
+                var mid = (fits + over) / 2;
+                var point = await eval([Level(lever, mid, Steps)]);
+                if (point.Cost <= b)
+                {
+                    (fits, best) = (mid, point);
+                }
+                else
+                {
+                    over = mid;
+                }
+            }
+
+            ceiling = fits;
+            if (best.Probability < goal)
+            {
+                return (best, SeekLimit.Budget, Say($"the budget: within {b:R} M yuan a year the best is P = {best.Probability:0.000} at {best.Levers[0]}; {(top.Probability >= goal ? "the goal is reached only at a higher cost" : $"even at its maximum P = {top.Probability:0.000}")}"));
+            }
+        }
+        else if (top.Probability < goal)
         {
             var bottom = await eval([lever.Min]);
             return bottom.Probability >= top.Probability
@@ -138,8 +172,8 @@ public static class SeekStudy
                 : (top, SeekLimit.Range, Say($"the allowed range of {lever.Id}: at its maximum {lever.Max:R} {lever.Unit}, P = {top.Probability:0.000} < {goal:0.000}"));
         }
 
-        var (lo, hi) = (0, Steps);
-        var best = top;
+        // Invariant: P(lo) < goal <= P(hi), the answer the smallest reaching step.
+        var (lo, hi) = (0, ceiling);
         var first = await eval([lever.Min]);
         if (first.Probability >= goal)
         {
@@ -161,16 +195,24 @@ public static class SeekStudy
             }
         }
 
-        return budget is { } b && best.Cost > b
-            ? (best, SeekLimit.Budget, Say($"the budget: the cheapest setting that reaches the goal costs {best.Cost:0.##} M yuan a year > {b:R}"))
-            : (best, SeekLimit.None, Say($"P = {best.Probability:0.000} >= {goal:0.000} at {best.Levers[0]}, the smallest value on a grid of {Steps:N0} steps that reaches it"));
+        return (best, SeekLimit.None, Say($"P = {best.Probability:0.000} >= {goal:0.000} at {best.Levers[0]}, the smallest value on a grid of {Steps:N0} steps that reaches it"));
     }
 
     private static async Task<(SeekPoint, SeekLimit, string)> Frontier(IReadOnlyList<LeverDefinition> levers, double[] start, SeekPoint startPoint,
         double goal, double? budget, Func<double[], Task<SeekPoint>> eval)
     {
         // Each lever's levels: 10 steps of its range and its scenario value.
-        var levels = levers.Select((l, i) => Enumerable.Range(0, FrontierSteps + 1).Select(k => Level(l, k, FrontierSteps)).Append(start[i]).Distinct().Order().ToArray()).ToArray();
+        var levels = levers.Select((l, i) =>
+        {
+            var grid = Enumerable.Range(0, FrontierSteps + 1).Select(k => Level(l, k, FrontierSteps)).ToList();
+            var near = grid.MinBy(v => Math.Abs(v - start[i]));
+            if (Math.Abs(near - start[i]) <= 1e-9 * (l.Max - l.Min))
+            {
+                start[i] = near; // 0.30000000000000004 is the 0.3 of the grid, not a level of its own
+            }
+
+            return grid.Append(start[i]).Distinct().Order().ToArray();
+        }).ToArray();
         var at = levers.Select((_, i) => Array.IndexOf(levels[i], start[i])).ToArray();
         var current = startPoint;
         var overBudget = false;
@@ -212,6 +254,7 @@ public static class SeekStudy
         while (current.Probability < goal)
         {
             (SeekPoint Point, int Lever, double Score)? pick = null;
+            (SeekPoint Point, int Lever)? flat = null; // the cheapest move that gains nothing (P counts trials: a step can be flat)
             for (var i = 0; i < levers.Count; i++)
             {
                 if (at[i] == levels[i].Length - 1)
@@ -222,14 +265,19 @@ public static class SeekStudy
                 var point = await eval(Values(levels, at, i, +1));
                 var gain = point.Probability - current.Probability;
                 var extra = point.Cost - current.Cost;
-                if (gain <= 0)
+                if (budget is { } b && point.Cost > b)
                 {
+                    overBudget |= gain > 0;
                     continue;
                 }
 
-                if (budget is { } b && point.Cost > b)
+                if (gain <= 0)
                 {
-                    overBudget = true;
+                    if (gain == 0 && (flat is null || point.Cost < flat.Value.Point.Cost))
+                    {
+                        flat = (point, i);
+                    }
+
                     continue;
                 }
 
@@ -238,6 +286,12 @@ public static class SeekStudy
                 {
                     pick = (point, i, score);
                 }
+            }
+
+            // Past a flat step: move on over it (each lever only moves up, so the walk ends).
+            if (pick is null && flat is { } f)
+            {
+                pick = (f.Point, f.Lever, 0);
             }
 
             if (pick is not { } chosen)

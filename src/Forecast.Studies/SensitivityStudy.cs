@@ -33,8 +33,9 @@ public static class SensitivityStudy
 {
     /// <summary>
     /// Runs the scenario and each lever of <paramref name="levers"/> (default: every lever) at its allowed
-    /// minimum and maximum, all other levers as in the scenario: 1 + 2 x levers runs, fewer where an end
-    /// is the scenario's own value (that row is the scenario itself: a difference of exactly 0).
+    /// minimum and maximum, all other levers as in the scenario (a phased lever keeps its first year):
+    /// 1 + 2 x levers runs, fewer where an end is the scenario's own value (that row is the scenario
+    /// itself: a difference of exactly 0).
     /// </summary>
     public static async Task<SensitivityResult> Run(IForecastEngine engine, ModelInputs inputs, RunPlan plan, IReadOnlyList<string>? levers,
         IProgress<StudyProgress>? progress, CancellationToken cancellation)
@@ -53,7 +54,7 @@ public static class SensitivityStudy
             {
                 var variant = value == p.LeverValues[lever.Index]
                     ? baseline
-                    : await runner.Run(Variants.With(inputs, new LeverSetting(lever.Id, value).ToString(), [new LeverSetting(lever.Id, value)]), $"{lever.Id} {end}");
+                    : await runner.Run(Variants.With(inputs, Variants.Setting(p, lever, value).ToString(), [Variants.Setting(p, lever, value)]), $"{lever.Id} {end}");
                 var costDelta = Intervals.Paired(baseline.Cost, variant.Cost);
                 rows.AddRange(baseline.Targets.Select(t =>
                 {

@@ -67,10 +67,17 @@ public static class SweepStudy
 
     public static IReadOnlyList<double[]> Grid(IReadOnlyList<SweepRange> ranges)
     {
-        var total = ranges.Aggregate(1L, (n, r) => n * r.Points);
+        Check(ranges);
+        var total = 1L;
+        foreach (var r in ranges)
+        {
+            total = Math.Min(total * r.Points, MaxRuns + 1L); // capped: 1,000 points on seven levers would overflow a long
+        }
+
         if (total > MaxRuns)
         {
-            throw new InputException("command line", "--lever", null, $"the grid has {total:N0} points; at most {MaxRuns:N0} (use --design lhs --points N, or fewer points)");
+            throw new InputException("command line", "--lever", null,
+                string.Create(CultureInfo.InvariantCulture, $"the grid has {string.Join(" x ", ranges.Select(r => r.Points))} points, more than {MaxRuns:N0} (use --design lhs --points N, or fewer points)"));
         }
 
         var points = new List<double[]>();
@@ -87,8 +94,23 @@ public static class SweepStudy
         return points;
     }
 
+    /// <summary>At least one range, and no lever twice.</summary>
+    public static void Check(IReadOnlyList<SweepRange> ranges)
+    {
+        if (ranges.Count == 0)
+        {
+            throw new InputException("command line", "--lever", null, "name at least one lever range (LEVER=LO..HI:POINTS)");
+        }
+
+        if (ranges.GroupBy(r => r.Lever).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InputException("command line", "--lever", null, $"lever '{twice.Key}' is named twice");
+        }
+    }
+
     public static IReadOnlyList<double[]> LatinHypercube(IReadOnlyList<SweepRange> ranges, int n, ulong seed)
     {
+        Check(ranges);
         if (n < 2 || n > MaxRuns)
         {
             throw new InputException("command line", "--points", null, $"{n} is not allowed; use 2..{MaxRuns}");
@@ -114,16 +136,6 @@ public static class SweepStudy
         string design, int lhsPoints, IProgress<StudyProgress>? progress, CancellationToken cancellation)
     {
         var p = ParametersLoader.Load(inputs);
-        if (ranges.Count == 0)
-        {
-            throw new InputException("command line", "--lever", null, "name at least one lever range (LEVER=LO..HI:POINTS)");
-        }
-
-        if (ranges.Select(r => r.Lever).Distinct().Count() != ranges.Count)
-        {
-            throw new InputException("command line", "--lever", null, "a lever is named twice");
-        }
-
         var points = design switch
         {
             "grid" => Grid(ranges),
@@ -134,7 +146,7 @@ public static class SweepStudy
         var result = new List<SweepPoint>();
         foreach (var values in points)
         {
-            var settings = ranges.Select((r, i) => new LeverSetting(r.Lever, values[i])).ToList();
+            var settings = ranges.Select((r, i) => Variants.Setting(p, Variants.Lever(p, r.Lever, "--lever"), values[i])).ToList();
             var name = string.Join(" ", settings);
             var o = await runner.Run(Variants.With(inputs, name, settings), name);
             result.Add(new SweepPoint(settings, o.Targets.Select(t => (t.Id, t.Probability, t.Interval.Lo, t.Interval.Hi)).ToList(), o.MeanCost));

@@ -68,6 +68,10 @@ public static class Variants
     public static IReadOnlyList<LeverSetting> SettingsOf(Parameters p) =>
         p.Levers.Select(l => new LeverSetting(l.Id, p.LeverValues[l.Index], p.LeverFrom[l.Index] == p.FirstPolicyYear ? null : p.LeverFrom[l.Index])).ToList();
 
+    /// <summary>Lever <paramref name="lever"/> at <paramref name="value"/>, from the year the scenario starts it (a phased lever stays phased).</summary>
+    public static LeverSetting Setting(Parameters p, LeverDefinition lever, double value) =>
+        new(lever.Id, value, p.LeverFrom[lever.Index] == p.FirstPolicyYear ? null : p.LeverFrom[lever.Index]);
+
     /// <summary>The lever named <paramref name="id"/>, or an input error naming <paramref name="field"/> and the known levers.</summary>
     public static LeverDefinition Lever(Parameters p, string id, string field) =>
         p.Levers.FirstOrDefault(l => l.Id == id)

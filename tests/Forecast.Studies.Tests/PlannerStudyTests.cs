@@ -175,6 +175,48 @@ public sealed class PlannerStudyTests
     }
 
     [Fact]
+    public async Task Explaining_against_a_base_with_its_own_sections_runs_the_scenario_itself_at_the_full_coalition()
+    {
+        await using var engine = new LocalEngine();
+        var (players, coalition) = ExplainStudy.Players(Seeds.Inputs("incubator-push"), Seeds.Inputs("more-coaching"));
+        var plan = new RunPlan(5, 24, 24);
+
+        var full = await engine.Runs.Wait(await engine.Runs.Submit(new RunRequest(coalition((1 << players.Count) - 1), plan), default), null, default);
+        var scenario = await engine.Runs.Wait(await engine.Runs.Submit(new RunRequest(Seeds.Inputs("more-coaching"), plan), default), null, default);
+
+        Assert.Equal(["hte-reward", "new-incubators-per-year", "new-incubator-area", "coaching-coverage", "assumptions", "targets"], players);
+        Assert.Equal(scenario.Result.Table.Values, full.Result.Table.Values);
+        Assert.Equal(scenario.Model.Targets, full.Model.Targets);
+    }
+
+    [Fact]
+    public async Task A_phased_scenario_keeps_its_phasing_in_every_variant()
+    {
+        await using var engine = new LocalEngine();
+
+        var r = await SensitivityStudy.Run(engine, Seeds.Inputs("coaching-from-2024"), Small, ["coaching-coverage"], null, default);
+
+        // Coaching starts in 2024 in every variant, so nothing of 2022 moves at either end.
+        Assert.All(r.Rows.Where(x => x.Year == 2022), x => Assert.Equal(0, x.Delta.Mean));
+        Assert.Contains(r.Rows, x => x.Year == 2025 && x.Delta.Mean != 0);
+    }
+
+    [Fact]
+    public async Task Over_budget_a_single_lever_seek_answers_the_best_setting_within_the_budget()
+    {
+        await using var engine = new LocalEngine();
+        var plan = new RunPlan(7, 48, 48);
+        var today = (await SeekStudy.Run(engine, Seeds.Inputs(), plan, "new-hte-2022", 0.5, ["coaching-coverage"], null, null, default)).Start;
+        var budget = today.Cost + 5;
+
+        var r = await SeekStudy.Run(engine, Seeds.Inputs(), plan, "new-hte-2022", 0.999, ["coaching-coverage"], budget, null, default);
+
+        Assert.False(r.Reached);
+        Assert.True(r.Answer.Cost <= budget, $"{r.Answer.Cost} > {budget}");
+        Assert.True(r.Answer.Levers[0].Value >= 0.3, "the budget allows at least today's coaching");
+    }
+
+    [Fact]
     public async Task Explaining_a_scenario_splits_each_change_exactly_over_its_changes()
     {
         await using var engine = new LocalEngine();

@@ -21,7 +21,7 @@ public static class RisksCommand
             var p = Forecast.Model.ParametersLoader.Load(inputs);
             SeekStudy.Check(p, target, 0.5, [p.Levers[0].Id], null);
             OutputFolder.EnsureWritable(outDir);
-            var (r, elapsed) = await StudyCommand.Run(engine, $"risks of missing {target}: {plan.Trials:N0} trials",
+            var (r, elapsed) = await StudyCommand.Run(engine, $"risks of missing {target}: {StudyCommand.Trials(plan).Replace("paired ", string.Empty, StringComparison.Ordinal)}",
                 (e, progress) => RiskStudy.Run(e, inputs, plan, target, progress, cancel), cancel);
             var files = StudyFiles.WriteRisks(outDir, r);
             StudyReport.Risks(r);

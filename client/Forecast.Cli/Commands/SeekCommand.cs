@@ -23,7 +23,7 @@ public static class SeekCommand
             var (target, goal, levers, budget) = (parse.GetValue(Target)!, parse.GetValue(Probability), parse.GetValue(Levers) ?? [], parse.GetValue(Budget));
             SeekStudy.Check(Forecast.Model.ParametersLoader.Load(inputs), target, goal, levers, budget);
             OutputFolder.EnsureWritable(outDir);
-            var (r, elapsed) = await StudyCommand.Run(engine, $"seek P({target}) >= {goal}: {StudyCommand.Trials(plan)}",
+            var (r, elapsed) = await StudyCommand.Run(engine, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seek P({target}) >= {goal}: {StudyCommand.Trials(plan)}"),
                 (e, progress) => SeekStudy.Run(e, inputs, plan, target, goal, levers, budget, progress, cancel), cancel);
             var files = StudyFiles.WriteSeek(outDir, r);
             StudyReport.Seek(r);

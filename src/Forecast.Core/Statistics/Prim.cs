@@ -33,7 +33,8 @@ public static class Prim
     {
         var n = cases.Length;
         var totalCases = cases.Count(c => c);
-        var index = box.Limits.Select(l => ids.ToList().IndexOf(l.Input)).ToArray();
+        var column = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var index = box.Limits.Select(l => column[l.Input]).ToArray();
         bool Inside(int trial, int skip)
         {
             for (var j = 0; j < index.Length; j++)
@@ -72,10 +73,11 @@ public static class Prim
             return l with { PValue = Math.Clamp(p, 0, 1) };
         }).ToList();
         var kept = limits.Where(l => l.PValue < Significance).OrderBy(l => l.PValue).ThenBy(l => l.Input, StringComparer.Ordinal).ToList();
+        var keptColumns = kept.Select(l => x[column[l.Input]]).ToArray();
         int inside = 0, hits = 0;
         for (var t = 0; t < n; t++)
         {
-            if (kept.All(l => x[ids.ToList().IndexOf(l.Input)][t] is var v && v >= l.Lo && v <= l.Hi))
+            if (kept.Select((l, j) => keptColumns[j][t] is var v && v >= l.Lo && v <= l.Hi).All(b => b))
             {
                 inside++;
                 hits += cases[t] ? 1 : 0;
@@ -102,7 +104,8 @@ public static class Prim
         var inside = Enumerable.Range(0, n).ToList();
         var boxes = new List<PrimBox> { Box(0) };
         var scratch = new double[n];
-        while (totalCases > 0)
+        var minTrials = Math.Max(1, (int)Math.Ceiling(minMass * n));
+        while (totalCases > 0 && inside.Count >= 2)
         {
             var count = inside.Count;
             var density = Density(inside);
@@ -138,7 +141,7 @@ public static class Prim
                         }
                     }
 
-                    if (left == count || left < minMass * n)
+                    if (left == count || left < minTrials)
                     {
                         continue;
                     }

@@ -56,4 +56,18 @@ public sealed class PrimTests
         Assert.Single(trajectory);
         Assert.Equal(0, trajectory[0].Coverage);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(19)]
+    public void A_handful_of_trials_peels_without_running_out_of_trials(int n)
+    {
+        var (x, cases) = Data(n);
+        cases[0] = true;
+
+        var trajectory = Prim.Peel(["a", "b", "c"], x, cases);
+
+        Assert.All(trajectory, b => Assert.True(b.Trials >= 1));
+    }
 }
