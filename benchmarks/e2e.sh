@@ -54,14 +54,14 @@ fi
 # median of numbers given as arguments
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# measure LABEL ARGS...: runs `forecast run ARGS` $runs times; sets WALL and CPU (medians, s; CPU
+# measure LABEL ARGS...: runs `forecast $cmd ARGS` ($cmd: run unless set) $runs times; sets WALL and CPU (medians, s; CPU
 # empty without /usr/bin/time) and RSS (max, KB, or empty)
 measure() {
   local label="$1"; shift
   local walls=() cpus=() rss="" i w m u k
   if [ "$tool" = hyperfine ]; then
     hyperfine --runs "$runs" --export-json "$tmp/$label.json" --output=null \
-      "dotnet $dll run $* --out $tmp/out-$label" >&2
+      "dotnet $dll ${cmd:-run} $* --out $tmp/out-$label" >&2
     WALL=$(tr -d ' \n' < "$tmp/$label.json" | sed -n 's/.*"median":\([0-9.eE+-]*\).*/\1/p')
     RSS=""
     CPU=""
@@ -69,8 +69,8 @@ measure() {
   fi
   for i in $(seq "$runs"); do
     if [ "$tool" = /usr/bin/time ]; then
-      if ! /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" dotnet "$dll" run "$@" --out "$tmp/out-$label" >"$tmp/log" 2>&1; then
-        echo "e2e.sh: forecast run $* failed:" >&2; tail -n 20 "$tmp/log" >&2; exit 1
+      if ! /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" dotnet "$dll" "${cmd:-run}" "$@" --out "$tmp/out-$label" >"$tmp/log" 2>&1; then
+        echo "e2e.sh: forecast ${cmd:-run} $* failed:" >&2; tail -n 20 "$tmp/log" >&2; exit 1
       fi
       read -r w m u k < <(tail -n 1 "$tmp/time")
       walls+=("$w")
@@ -124,6 +124,17 @@ if [ "$quick" = 0 ] && [ "$tool" = /usr/bin/time ]; then
   runs=$saved_runs
   lines+=("local_large_trials=$large" "local_large_wall=$WALL")
   [ -n "$RSS" ] && lines+=("local_large_rss_kb=$RSS")
+fi
+
+# A planner study: sensitivity over every lever (19 runs) at 2,000 trials, on both engines (full runs only: about a minute).
+if [ "$quick" = 0 ]; then
+  saved_runs=$runs; runs=1; cmd=sensitivity
+  measure study_orleans --trials 2000
+  lines+=("study_trials=2000" "study_orleans_wall=$WALL")
+  [ -n "$RSS" ] && lines+=("study_orleans_rss_kb=$RSS")
+  measure study_local --trials 2000 --engine local
+  lines+=("study_local_wall=$WALL")
+  runs=$saved_runs; cmd=run
 fi
 
 orleans_wall=$(printf '%s\n' "${lines[@]}" | sed -n 's/^orleans_wall=//p')

@@ -355,6 +355,14 @@ public static class ResultsReport
                 orss is null ? "-" : $"{F(orss.Value, 2)} GiB", "<= 1 GB", orss is null ? null : orss * 1.073741824 <= 1.0);
             Info("7 End to end: wall-time throughput of the grain path / the pure path",
                 ow is null || lw is null ? "-" : $"{F(lw.Value / ow.Value, 2)}x");
+            if (e2e.TryGetValue("study_orleans_wall", out var sow) && e2e.TryGetValue("study_local_wall", out var slw))
+            {
+                var (so, sl) = (double.Parse(sow, Inv), double.Parse(slw, Inv));
+                var srss = e2e.TryGetValue("study_orleans_rss_kb", out var sr) ? $", peak {F(double.Parse(sr, Inv) / 1024 / 1024, 2)} GiB" : "";
+                Goal("7 End to end: `forecast sensitivity --trials 2000` over every lever (19 runs), process start to exit, one run",
+                    $"{F(so, 1)} s embedded silo{srss}; {F(sl, 1)} s `--engine local`", "<= 30 s", so <= 30,
+                    sl <= 30 ? "met on the local engine" : null);
+            }
         }
 
         var sb = new StringBuilder();

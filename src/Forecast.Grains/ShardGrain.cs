@@ -7,7 +7,8 @@ namespace Forecast.Grains;
 /// Steps its slice of a run's agents for one year: fans out to its enterprise and incubator grains
 /// (placed on this silo), which add into the silo-local partial pool, and returns the merged pool.
 /// Key: "{runId}/{shard}" or "{runId}-{epoch}/{shard}" (the coordinator starts a new epoch after a
-/// failure, so shards and agents are placed afresh next to each other on the silos alive then).
+/// failure, so shards are placed afresh on the silos alive then; their agents follow them, being keyed
+/// by the shard's silo).
 /// </summary>
 [SiloIndexPlacement]
 public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
@@ -25,10 +26,13 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var model = models.Get(run);
         var key = this.GetPrimaryKeyString();
         var shard = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1));
-        var runKey = key[..key.LastIndexOf('/')]; // the run id (and the coordinator's placement epoch): the agents' key extension
+        // The agents' key: this silo and this slice. Agents sit next to their shard and serve every run
+        // this silo steps with the same slicing, so run after run reuses their activations.
+        var agentKey = $"{RuntimeIdentity}/{run.Placement.Shards}/{shard}";
         // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
         var pool = run.Placement.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
-        var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear));
+        var runKey = key[..key.LastIndexOf('/')]; // the run and the coordinator's placement epoch
+        var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear, runKey));
 
         var calls = new List<Task<Immutable<PartialAggregate?>>>();
         var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
@@ -37,9 +41,9 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var firstSlot = Slice(slots, run.Placement.Shards, shard);
         // References made once per shard activation (GetGrain resolves the interface by reflection each time).
         _enterprises ??= Enumerable.Range(first, Slice(firms, run.Placement.Shards, shard + 1) - first)
-            .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, runKey)).ToArray();
+            .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, agentKey)).ToArray();
         _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
-            .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, runKey)).ToArray();
+            .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, agentKey)).ToArray();
         if (_calledEnterprise.Length != _enterprises.Length)
         {
             (_calledEnterprise, _calledIncubator) = (new bool[_enterprises.Length], new bool[_incubators.Length]);
@@ -83,14 +87,16 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         return new Immutable<PartialAggregate>(merged);
     }
 
+    private string RunKey => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
+
     public Task Release(Guid runId)
     {
-        // One-way calls: each agent deactivates when idle; a never-called (dormant) agent is not woken for it.
+        // One-way calls: each agent drops the run's state; a never-called (dormant) agent is not woken for it.
         for (var k = 0; k < _calledEnterprise.Length; k++)
         {
             if (_calledEnterprise[k])
             {
-                _ = _enterprises![k].Release();
+                _ = _enterprises![k].Release(RunKey);
             }
         }
 
@@ -98,7 +104,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         {
             if (_calledIncubator[k])
             {
-                _ = _incubators![k].Release();
+                _ = _incubators![k].Release(RunKey);
             }
         }
 

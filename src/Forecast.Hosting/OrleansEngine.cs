@@ -160,6 +160,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         var coordinator = Coordinator(runId);
         var spec = await Retry(() => coordinator.Spec(), runId, cancellation) ?? throw new UnknownRunException(runId);
         RunStatus status;
+        var pause = 10; // ms: short runs (a study's variants) are seen done soon; long ones are polled five times a second
         while (true)
         {
             status = await Retry(() => coordinator.Status(), runId, cancellation);
@@ -169,7 +170,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
             }
 
             progress?.Report(new RunProgress(status.TrialsDone, status.Fraction, status.WidestHalfWidth));
-            await Task.Delay(200, cancellation);
+            await Task.Delay(pause, cancellation);
+            pause = Math.Min(200, pause * 2);
         }
 
         if (status.State != RunState.Done)

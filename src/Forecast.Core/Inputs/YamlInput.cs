@@ -288,6 +288,11 @@ public static class YamlInput
             var matched = (results.Details ?? []).Count(r => r.IsValid && r.EvaluationPath.ToString().StartsWith($"{evalPath}/{keyword}/", StringComparison.Ordinal)
                 && Segments(r.EvaluationPath.ToString()).Length == eval.Length + 2);
             var names = branches.Select(b => b?["required"] is JsonArray { Count: 1 } r ? Show(r[0]) : null).ToList();
+            if (names.Any(n => n is null) && sub["description"] is JsonValue description)
+            {
+                return $"expected {Show(description)}"; // alternatives of different shapes: the schema says what they are
+            }
+
             var what = names.All(n => n is not null) ? $"{string.Join(", ", names)}" : $"the {branches.Count} alternatives";
             return keyword == "oneOf"
                 ? $"give exactly one of {what} (found {matched})"

@@ -52,7 +52,43 @@ public sealed class SimulationModel
 
     public int Years => LastYear - FirstYear + 1;
 
-    public static SimulationModel Build(ModelInputs inputs) => Build(ParametersLoader.Load(inputs));
+    /// <summary>
+    /// The model of these input texts. The last few built are kept (a model is immutable once built), so
+    /// the caller checking a run, the silo stepping it and the client finalising it in one process build
+    /// it once: a study of many short runs would otherwise parse and synthesise each one three times.
+    /// </summary>
+    public static SimulationModel Build(ModelInputs inputs)
+    {
+        lock (Recent)
+        {
+            var node = Recent.First;
+            for (; node is not null && !node.Value.Inputs.Equals(inputs); node = node.Next)
+            {
+            }
+
+            if (node is not null)
+            {
+                Recent.Remove(node);
+                Recent.AddFirst(node);
+                return node.Value.Model;
+            }
+        }
+
+        var model = Build(ParametersLoader.Load(inputs)); // bad input throws here, every time it is asked
+        lock (Recent)
+        {
+            Recent.AddFirst((inputs, model));
+            while (Recent.Count > RecentCapacity)
+            {
+                Recent.RemoveLast();
+            }
+        }
+
+        return model;
+    }
+
+    private const int RecentCapacity = 4;
+    private static readonly LinkedList<(ModelInputs Inputs, SimulationModel Model)> Recent = new();
 
     public static SimulationModel Build(Parameters parameters) =>
         new(parameters, Population.Synthesise(parameters, parameters.EntrantSlots, parameters.IncubatorSlots), new WorldSource.Calibrated());

@@ -3,13 +3,18 @@ using Forecast.Simulation;
 
 namespace Forecast.Grains;
 
-/// <summary>One year of one batch, as a shard hands it to its agents.</summary>
+/// <summary>
+/// One year of one batch, as a shard hands it to its agents. <see cref="RunKey"/> is the run and its
+/// placement epoch (the shard key's prefix): an agent keeps a state per run key, so the calls of an
+/// abandoned epoch still in flight never touch the state of the epoch that replaced it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forecast.step-request")]
 public sealed record StepRequest(
     [property: Id(0)] RunSpec Spec,
     [property: Id(1)] YearContext Context,
     [property: Id(2)] Guid PoolId,
-    [property: Id(3)] bool FirstYear);
+    [property: Id(3)] bool FirstYear,
+    [property: Id(4)] string RunKey);
 
 /// <summary>
 /// Steps a slice of the agents for the coordinator and returns their merged partial. Its agent
@@ -23,12 +28,12 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("step-year")]
     Task<Immutable<PartialAggregate>> StepYear(Immutable<RunSpec> spec, Immutable<YearContext> context);
 
-    /// <summary>The run is over: deactivates the agents this shard called, forgets the run's model on this silo, then itself.</summary>
+    /// <summary>The run is over: the agents this shard called drop the run's state, the silo forgets its model, the shard deactivates.</summary>
     [Alias("release")]
     Task Release(Guid runId);
 }
 
-/// <summary>One enterprise of one run. Key: agent index + run key.</summary>
+/// <summary>One enterprise, for every run its shard's silo steps. Key: agent index + "{silo}/{shards}/{shard}".</summary>
 [Alias("forecast.enterprise")]
 public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
 {
@@ -36,12 +41,12 @@ public interface IEnterpriseGrain : IGrainWithIntegerCompoundKey
     [Alias("step")]
     Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
 
-    /// <summary>The run is over: deactivate (frees its batch state now, not at the collection age).</summary>
+    /// <summary>The run is over: drop its batch state (now, not at the collection age); the grain stays for the next run.</summary>
     [OneWay, Alias("release")]
-    Task Release();
+    Task Release(string runKey);
 }
 
-/// <summary>One incubator slot of one run. Key: slot index + run key.</summary>
+/// <summary>One incubator slot, for every run its shard's silo steps. Key: slot index + "{silo}/{shards}/{shard}".</summary>
 [Alias("forecast.incubator")]
 public interface IIncubatorGrain : IGrainWithIntegerCompoundKey
 {
@@ -49,7 +54,7 @@ public interface IIncubatorGrain : IGrainWithIntegerCompoundKey
     Task<Immutable<PartialAggregate?>> Step(Immutable<StepRequest> request);
 
     [OneWay, Alias("release")]
-    Task Release();
+    Task Release(string runKey);
 }
 
 /// <summary>Tells which silo an activation lives on (for placement checks and diagnostics).</summary>
