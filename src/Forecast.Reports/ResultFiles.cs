@@ -227,7 +227,7 @@ public static class ResultFiles
         w.WriteEndObject();
     }
 
-    private static void Interval(Utf8JsonWriter w, double lo, double hi, string name = "ci95")
+    internal static void Interval(Utf8JsonWriter w, double lo, double hi, string name = "ci95")
     {
         w.WriteStartArray(name);
         NumberValue(w, lo);

@@ -76,9 +76,9 @@ public static class StudyFiles
                     Number(w, "base-probability", x.BaseProbability);
                     Number(w, "probability", x.Probability);
                     Number(w, "delta", x.Delta.Mean);
-                    Pair(w, "ci95", x.Delta.Lo, x.Delta.Hi);
+                    Interval(w, x.Delta.Lo, x.Delta.Hi, "ci95");
                     Number(w, "cost_delta", x.CostDelta.Mean);
-                    Pair(w, "cost_ci95", x.CostDelta.Lo, x.CostDelta.Hi);
+                    Interval(w, x.CostDelta.Lo, x.CostDelta.Hi, "cost_ci95");
                 });
                 w.WriteString("drivers-method", Sensitivity.Method);
                 Objects(w, "drivers", r.Forecast.Drivers, d =>
@@ -88,7 +88,7 @@ public static class StudyFiles
                     {
                         w.WriteString("id", i.Input);
                         Number(w, "share", i.Share);
-                        Pair(w, "ci90", i.Lo, i.Hi);
+                        Interval(w, i.Lo, i.Hi, "ci90");
                     });
                 });
                 w.WriteEndObject();
@@ -114,7 +114,7 @@ public static class StudyFiles
 
                 w.WriteEndObject();
                 Number(w, "probability", r.Answer.Probability);
-                Pair(w, "ci95", r.Answer.Lo, r.Answer.Hi);
+                Interval(w, r.Answer.Lo, r.Answer.Hi, "ci95");
                 Number(w, "cost", r.Answer.Cost);
                 w.WriteString("cost-unit", SensitivityResult.CostUnit);
                 w.WriteBoolean("reached", r.Reached);
@@ -181,7 +181,7 @@ public static class StudyFiles
                     {
                         w.WriteString("id", t.Target);
                         Number(w, "probability", t.Probability);
-                        Pair(w, "ci95", t.Lo, t.Hi);
+                        Interval(w, t.Lo, t.Hi, "ci95");
                     });
                     Number(w, "cost", p.Cost);
                 });
@@ -300,7 +300,7 @@ public static class StudyFiles
             w.WriteString("input", l.Input);
             Number(w, "lo", l.Lo);
             Number(w, "hi", l.Hi);
-            Pair(w, "data-range", l.DataLo, l.DataHi);
+            Interval(w, l.DataLo, l.DataHi, "data-range");
             if (!double.IsNaN(l.PValue))
             {
                 Number(w, "p-value", l.PValue);
@@ -325,28 +325,8 @@ public static class StudyFiles
 
         w.WriteEndObject();
         Number(w, "probability", p.Probability);
-        Pair(w, "ci95", p.Lo, p.Hi);
+        Interval(w, p.Lo, p.Hi, "ci95");
         Number(w, "cost", p.Cost);
-    }
-
-    private static void Pair(Utf8JsonWriter w, string name, double lo, double hi)
-    {
-        w.WriteStartArray(name);
-        Value(w, lo);
-        Value(w, hi);
-        w.WriteEndArray();
-    }
-
-    private static void Value(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v))
-        {
-            w.WriteNumberValue(v);
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
     }
 
     private static string Kebab(string pascal) =>

@@ -217,6 +217,18 @@ public sealed class PlannerStudyTests
     }
 
     [Fact]
+    public void Explaining_more_than_eight_changes_is_refused_before_anything_runs()
+    {
+        var p = ParametersLoader.Load(Seeds.Inputs());
+        var all = Variants.With(Seeds.Inputs(), "everything", p.Levers.Select(l => new LeverSetting(l.Id, l.Max == l.Baseline ? l.Min : l.Max)));
+
+        var e = Assert.Throws<InputException>(() => ExplainStudy.Players(Seeds.Inputs(), all));
+
+        Assert.Contains($"changes {p.Levers.Length} things", e.Message);
+        Assert.Contains("at most 8", e.Message);
+    }
+
+    [Fact]
     public async Task Explaining_a_scenario_splits_each_change_exactly_over_its_changes()
     {
         await using var engine = new LocalEngine();
