@@ -1,10 +1,10 @@
 namespace Forecast.Cli.Tests;
 
-/// <summary>`forecast report` over a run folder written by `forecast run`.</summary>
+/// <summary>`forecast report` and `forecast export` over a run folder written by `forecast run`.</summary>
 public sealed class ReportCommandTests
 {
     [Fact]
-    public void A_run_folder_becomes_one_html_file_per_language_and_a_missing_folder_exits_2()
+    public void A_run_folder_becomes_an_html_file_per_language_and_a_workbook_and_bad_requests_exit_2()
     {
         var dir = CliRunner.TempDir();
         var run = CliRunner.Run(dir, "run", "--trials", "40", "--engine", "local", "--out", "R");
@@ -12,6 +12,8 @@ public sealed class ReportCommandTests
         var en = CliRunner.Run(dir, "report", "R", "--lang", "en", "--out", Path.Combine("pages", "en.html"));
         var missing = CliRunner.Run(dir, "report", "nowhere");
         var badLang = CliRunner.Run(dir, "report", "R", "--lang", "fr");
+        var xlsx = CliRunner.Run(dir, "export", "R", "--xlsx", "run.xlsx");
+        var notXlsx = CliRunner.Run(dir, "export", "R", "--xlsx", "run.csv");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.True(zh.ExitCode == 0, zh.Stderr);
@@ -23,5 +25,9 @@ public sealed class ReportCommandTests
         Assert.Equal(2, badLang.ExitCode);
         Assert.Contains("--lang", badLang.Stderr);
         Assert.False(File.Exists(Path.Combine(dir, "R", "report.fr.html")));
+        Assert.True(xlsx.ExitCode == 0, xlsx.Stderr);
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(Path.Combine(dir, "run.xlsx")).Take(2)); // a zip: what .xlsx is
+        Assert.Equal(2, notXlsx.ExitCode);
+        Assert.False(File.Exists(Path.Combine(dir, "run.csv")));
     }
 }

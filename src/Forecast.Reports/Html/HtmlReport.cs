@@ -30,7 +30,7 @@ public static class HtmlReport
             throw new InputException("command line", "--lang", null, $"'{lang}' is not a language of the report; use {string.Join(" or ", Languages)}");
         }
 
-        var forecast = Read(runDir, ResultFiles.ForecastFile)
+        var forecast = RunFolder.Read(runDir, ResultFiles.ForecastFile)
             ?? throw new InputException(runDir, null, null, $"no {ResultFiles.ForecastFile} here: give the --out folder of a `forecast run` (or of a study)");
         var files = new List<string> { ResultFiles.ForecastFile };
         var sensitivity = Optional(runDir, "sensitivity.json", files);
@@ -202,40 +202,13 @@ public static class HtmlReport
 
     private static JsonObject? Optional(string dir, string name, List<string> files)
     {
-        var node = Read(dir, name);
+        var node = RunFolder.Read(dir, name);
         if (node is not null)
         {
             files.Add(name);
         }
 
         return node;
-    }
-
-    private static JsonObject? Read(string dir, string name)
-    {
-        var path = Path.Combine(dir, name);
-        if (!File.Exists(path))
-        {
-            if (!Directory.Exists(dir))
-            {
-                throw new InputException(dir, null, null, "no such folder: give the --out folder of a `forecast run`");
-            }
-
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InputException(path, null, null, "not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new InputException(path, null, (int?)e.LineNumber + 1, $"not valid JSON ({e.Message})");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, null, null, $"cannot read the file ({e.Message})");
-        }
     }
 
     private static JsonObject Labels(string lang) => (JsonObject)JsonNode.Parse(Resource($"labels-{lang}.json"))!;
