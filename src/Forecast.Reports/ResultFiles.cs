@@ -81,6 +81,18 @@ public static class ResultFiles
             w.WriteEndObject();
             Numbers(w, "percentiles", i.Percentiles);
         });
+        if (r.Observed is { Count: > 0 } observed)
+        {
+            // The calibration's facts: what the calibration year really was, beside the simulated fans.
+            Objects(w, "observed", observed, o =>
+            {
+                w.WriteString("fact", o.Fact);
+                w.WriteString("indicator", o.Indicator);
+                w.WriteNumber("year", o.Year);
+                Number(w, "value", o.Value);
+            });
+        }
+
         w.WriteString("drivers-method", Statistics.Sensitivity.Method);
         Objects(w, "drivers", r.Drivers, d =>
         {

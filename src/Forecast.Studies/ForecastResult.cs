@@ -18,6 +18,9 @@ public sealed record JointResult(int Year, IReadOnlyList<string> Targets, long M
 /// <summary>A scenario as results name it: its levers' values and, for levers that start later than the first policy year, that year.</summary>
 public sealed record ScenarioInfo(string Name, IReadOnlyList<(string Id, double Value)> Levers, IReadOnlyList<(string Id, int Year)> From);
 
+/// <summary>A fact the calibration conditions on, as an indicator's observed value in the calibration year (the fans' 2021 point).</summary>
+public sealed record Observation(string Fact, string Indicator, int Year, double Value);
+
 /// <summary>The finalised forecast of one scenario: what forecast.json holds, nothing else.</summary>
 public sealed record ForecastResult(
     ulong Seed,
@@ -26,7 +29,8 @@ public sealed record ForecastResult(
     IReadOnlyList<TargetResult> Targets,
     IReadOnlyList<JointResult> Joint,
     IReadOnlyList<IndicatorResult> Indicators,
-    IReadOnlyList<TargetDrivers> Drivers)
+    IReadOnlyList<TargetDrivers> Drivers,
+    IReadOnlyList<Observation>? Observed = null)
 {
     public const string QuantileDefinition =
         "R-7 (Hyndman-Fan type 7, numpy's default): h = (n-1)p, linear interpolation between order statistics";
@@ -38,7 +42,9 @@ public static class Finaliser
     public static ForecastResult Summarise(SimulationModel model, TrialTable table, ulong seed)
     {
         var (targets, joint, indicators) = Statistics(model, table);
-        return new ForecastResult(seed, table.Trials, Scenario(model.Parameters), targets, joint, indicators, Drivers(model, table, seed));
+        var p = model.Parameters;
+        var observed = p.CalibrationFacts.Select(f => new Observation(f.Id, Indicators.Id(f.Indicator), p.CalibrationYear, f.Observed)).ToList();
+        return new ForecastResult(seed, table.Trials, Scenario(p), targets, joint, indicators, Drivers(model, table, seed), observed);
     }
 
     /// <summary>Every indicator's summary and percentiles, every target's and year's probability: the forecast without its drivers.</summary>

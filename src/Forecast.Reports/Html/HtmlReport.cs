@@ -106,6 +106,7 @@ public static class HtmlReport
             var unit = Unit(S(rows[0]["unit"]));
             html.Append($"<figure data-indicator=\"{E(g.Key)}\"><figcaption>{E(Ind(g.Key))} ({E(unit)})</figcaption><canvas id=\"fan-{E(g.Key)}\"></canvas></figure>\n");
             var target = targets.FirstOrDefault(t => S(t["indicator"]) == g.Key);
+            var observed = (forecast["observed"] as JsonArray)?.FirstOrDefault(o => S(o!["indicator"]) == g.Key);
             chartData.Add(new JsonObject
             {
                 ["id"] = g.Key,
@@ -116,6 +117,7 @@ public static class HtmlReport
                 ["p75"] = Series(rows, "p75"),
                 ["p95"] = Series(rows, "p95"),
                 ["target"] = target is null ? null : new JsonObject { ["year"] = target["year"]!.GetValue<int>(), ["value"] = D(target["threshold"]) },
+                ["observed"] = observed is null ? null : new JsonObject { ["year"] = observed["year"]!.GetValue<int>(), ["value"] = D(observed["value"]) },
             });
         }
 
@@ -169,7 +171,7 @@ public static class HtmlReport
         html.Append($"<footer>{E(T("footer").Replace("{files}", string.Join(", ", files), StringComparison.Ordinal))} Chart.js {ChartJsVersion} (MIT).</footer>\n");
         var labels = new JsonObject
         {
-            ["outer"] = T("band-outer"), ["inner"] = T("band-inner"), ["median"] = T("median"), ["target"] = T("target-line"),
+            ["outer"] = T("band-outer"), ["inner"] = T("band-inner"), ["median"] = T("median"), ["target"] = T("target-line"), ["observed"] = T("observed"),
         };
         html.Append("<script type=\"application/json\" id=\"fan-data\">").Append(ScriptSafe(chartData.ToJsonString())).Append("</script>\n");
         html.Append("<script type=\"application/json\" id=\"labels\">").Append(ScriptSafe(labels.ToJsonString())).Append("</script>\n");
@@ -273,6 +275,10 @@ public static class HtmlReport
             if (f.target) {
               sets.push({ label: labels.target, data: f.years.map(function (y) { return y === f.target.year ? f.target.value : null; }),
                 borderColor: '#d43d2a', backgroundColor: '#d43d2a', pointStyle: 'line', pointRadius: 12, pointBorderWidth: 3, showLine: false });
+            }
+            if (f.observed) {
+              sets.push({ label: labels.observed, data: f.years.map(function (y) { return y === f.observed.year ? f.observed.value : null; }),
+                borderColor: '#000', backgroundColor: '#000', pointStyle: 'crossRot', pointRadius: 7, pointBorderWidth: 2, showLine: false });
             }
             new Chart(document.getElementById('fan-' + f.id), {
               type: 'line',

@@ -73,6 +73,17 @@ public sealed class HtmlReportTests
         Assert.Equal(("green", "amber", "red"), (HtmlReport.Status(0.8), HtmlReport.Status(0.5), HtmlReport.Status(0.4999)));
         Assert.Contains("id=\"sensitivity\"", html);
         Assert.Contains("coaching-coverage", html);
+
+        // The 2021 facts the calibration conditions on are in forecast.json and on their fans.
+        var observed = forecast["observed"]!.AsArray();
+        Assert.NotEmpty(observed);
+        var data = System.Text.Json.Nodes.JsonNode.Parse(Regex.Match(html, "<script type=\"application/json\" id=\"fan-data\">(.*?)</script>").Groups[1].Value)!.AsArray();
+        foreach (var o in observed)
+        {
+            Assert.Equal(2021, o!["year"]!.GetValue<int>());
+            var fan = data.Single(f => f!["id"]!.GetValue<string>() == o["indicator"]!.GetValue<string>())!;
+            Assert.Equal(o["value"]!.GetValue<double>(), fan["observed"]!["value"]!.GetValue<double>());
+        }
     }
 
     [Fact]

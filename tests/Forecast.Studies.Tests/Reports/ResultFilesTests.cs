@@ -22,7 +22,7 @@ public sealed class ResultFilesTests
 
         Assert.Equal(json, ResultFiles.ForecastJson(ForecastStudy.Finalise(outcome.Run).Forecast)); // the same bytes again
         using var doc = JsonDocument.Parse(json);
-        Assert.Equal(["seed", "trials", "scenario", "quantile-definition", "targets", "joint", "indicators", "drivers-method", "drivers"],
+        Assert.Equal(["seed", "trials", "scenario", "quantile-definition", "targets", "joint", "indicators", "observed", "drivers-method", "drivers"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.DoesNotContain(outcome.Run.RunId.ToString("D"), json);
         Assert.EndsWith("\n", json);
