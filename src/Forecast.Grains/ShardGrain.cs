@@ -15,6 +15,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
 {
     private IEnterpriseGrain[]? _enterprises; // a shard's key fixes its run, shard count and slice
     private IIncubatorGrain[]? _incubators;
+    private string? _runKey; // the key's prefix: the run and its placement epoch
     private bool[] _calledEnterprise = [], _calledIncubator = []; // which agents this shard activated (dormant ones never are)
 
     public Task<string> Silo() => Task.FromResult(RuntimeIdentity);
@@ -31,7 +32,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var agentKey = $"{RuntimeIdentity}/{run.Placement.Shards}/{shard}";
         // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
         var pool = run.Placement.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
-        var runKey = key[..key.LastIndexOf('/')]; // the run and the coordinator's placement epoch
+        var runKey = _runKey ??= key[..key.LastIndexOf('/')]; // the run and the coordinator's placement epoch
         var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear, runKey));
 
         var calls = new List<Task<Immutable<PartialAggregate?>>>();
@@ -87,8 +88,6 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         return new Immutable<PartialAggregate>(merged);
     }
 
-    private string RunKey => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
-
     public Task Release(Guid runId)
     {
         // One-way calls: each agent drops the run's state; a never-called (dormant) agent is not woken for it.
@@ -96,7 +95,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         {
             if (_calledEnterprise[k])
             {
-                _ = _enterprises![k].Release(RunKey);
+                _ = _enterprises![k].Release(_runKey!);
             }
         }
 
@@ -104,7 +103,7 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         {
             if (_calledIncubator[k])
             {
-                _ = _incubators![k].Release(RunKey);
+                _ = _incubators![k].Release(_runKey!);
             }
         }
 

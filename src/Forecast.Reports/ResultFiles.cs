@@ -93,8 +93,15 @@ public static class ResultFiles
             });
         }
 
+        Drivers(w, r.Drivers);
+        w.WriteEndObject();
+    });
+
+    /// <summary>drivers-method, then per target its inputs' first-order shares (forecast.json, sensitivity.json).</summary>
+    internal static void Drivers(Utf8JsonWriter w, IReadOnlyList<TargetDrivers> drivers)
+    {
         w.WriteString("drivers-method", Statistics.Sensitivity.Method);
-        Objects(w, "drivers", r.Drivers, d =>
+        Objects(w, "drivers", drivers, d =>
         {
             w.WriteString("target", d.Target);
             Objects(w, "inputs", d.Inputs, x =>
@@ -104,8 +111,7 @@ public static class ResultFiles
                 Interval(w, x.Lo, x.Hi, "ci90");
             });
         });
-        w.WriteEndObject();
-    });
+    }
 
     public static string CompareJson(ComparisonResult r) => Json(w =>
     {

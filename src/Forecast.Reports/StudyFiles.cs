@@ -80,17 +80,7 @@ public static class StudyFiles
                     Number(w, "cost_delta", x.CostDelta.Mean);
                     Interval(w, x.CostDelta.Lo, x.CostDelta.Hi, "cost_ci95");
                 });
-                w.WriteString("drivers-method", Sensitivity.Method);
-                Objects(w, "drivers", r.Forecast.Drivers, d =>
-                {
-                    w.WriteString("target", d.Target);
-                    Objects(w, "inputs", d.Inputs, i =>
-                    {
-                        w.WriteString("id", i.Input);
-                        Number(w, "share", i.Share);
-                        Interval(w, i.Lo, i.Hi, "ci90");
-                    });
-                });
+                ResultFiles.Drivers(w, r.Forecast.Drivers);
                 w.WriteEndObject();
             }),
             ["sensitivity.csv"] = Csv("lever,end,value,target,year,base_probability,probability,delta,ci95_lo,ci95_hi,cost_delta,cost_ci95_lo,cost_ci95_hi",

@@ -75,9 +75,12 @@ public static class ExplainStudy
 {
     private static readonly string[] Sections = ["assumptions", "priors", "targets"];
 
-    public static (IReadOnlyList<string> Players, Func<int, ModelInputs> Coalition) Players(ModelInputs baseInputs, ModelInputs scenario)
+    /// <summary>The players (the scenario's changes against the base) and each coalition's inputs: the base with the changes of mask's players.</summary>
+    public static (IReadOnlyList<string> Players, Func<int, ModelInputs> Coalition) Players(ModelInputs baseInputs, ModelInputs scenario) =>
+        Players(ParametersLoader.Load(baseInputs), ParametersLoader.Load(scenario), baseInputs, scenario);
+
+    private static (IReadOnlyList<string> Players, Func<int, ModelInputs> Coalition) Players(Parameters pb, Parameters ps, ModelInputs baseInputs, ModelInputs scenario)
     {
-        var (pb, ps) = (ParametersLoader.Load(baseInputs), ParametersLoader.Load(scenario));
         var (tb, ts) = (Variants.Tree(baseInputs), Variants.Tree(scenario));
         var sb = Variants.SettingsOf(pb);
         var ss = Variants.SettingsOf(ps);
@@ -126,14 +129,14 @@ public static class ExplainStudy
     public static async Task<ExplainResult> Run(IForecastEngine engine, ModelInputs baseInputs, ModelInputs scenario, RunPlan plan,
         IProgress<StudyProgress>? progress, CancellationToken cancellation)
     {
-        var (players, coalition) = Players(baseInputs, scenario);
+        var (pb, ps) = (ParametersLoader.Load(baseInputs), ParametersLoader.Load(scenario));
+        var (players, coalition) = Players(pb, ps, baseInputs, scenario);
         var n = players.Count;
         var runner = new VariantRunner(engine, plan, progress, cancellation) { Expected = 1 << n };
         var outcomes = new VariantOutcome[1 << n];
         for (var mask = 0; mask < outcomes.Length; mask++)
         {
-            var inputs = coalition(mask);
-            outcomes[mask] = await runner.Run(inputs, ParametersLoader.Load(inputs).ScenarioName);
+            outcomes[mask] = await runner.Run(coalition(mask), mask == 0 ? pb.ScenarioName : string.Join(" + ", players.Where((_, i) => (mask & (1 << i)) != 0)));
         }
 
         var (none, all) = (outcomes[0], outcomes[^1]);
@@ -150,7 +153,7 @@ public static class ExplainStudy
         // Cost in M yuan is not a count: its parts add up to the whole to rounding, not exactly.
         var costScale = 1e6;
         var cost = Shapley.Numerators(n, mask => (long)Math.Round(outcomes[mask].MeanCost * costScale));
-        return new ExplainResult(plan.Seed, trials, ParametersLoader.Load(baseInputs).ScenarioName, ParametersLoader.Load(scenario).ScenarioName, players, targets,
+        return new ExplainResult(plan.Seed, trials, pb.ScenarioName, ps.ScenarioName, players, targets,
             none.MeanCost, all.MeanCost, players.Select((p, i) => (p, cost[i] / (double)denominator / costScale)).ToList());
     }
 }

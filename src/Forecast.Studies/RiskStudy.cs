@@ -32,7 +32,7 @@ public static class RiskStudy
         IProgress<StudyProgress>? progress, CancellationToken cancellation)
     {
         var p = ParametersLoader.Load(inputs);
-        SeekStudy.Check(p, target, 0.5, [p.Levers[0].Id], null);
+        SeekStudy.CheckTarget(p, target);
         var runner = new VariantRunner(engine, plan, progress, cancellation);
         var run = await runner.Run(inputs, p.ScenarioName, keepRun: true);
         return Discover(run, target, plan.Seed);

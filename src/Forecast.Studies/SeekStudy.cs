@@ -100,11 +100,7 @@ public static class SeekStudy
     /// <summary>Bad input, named: an unknown target or lever, a goal outside (0, 1), a negative budget.</summary>
     public static void Check(Parameters p, string target, double goal, IReadOnlyList<string> levers, double? budget)
     {
-        var targets = p.Targets.Select(t => t.Id).Concat(p.Targets.Select(t => t.Year).Distinct().Order().Select(VariantOutcome.JointId)).ToList();
-        if (!targets.Contains(target))
-        {
-            throw new InputException("command line", "--target", null, $"unknown target '{target}'; known targets: {string.Join(", ", targets)}");
-        }
+        CheckTarget(p, target);
 
         if (!(goal > 0 && goal < 1))
         {
@@ -124,6 +120,16 @@ public static class SeekStudy
         if (budget is { } b && !(b >= 0 && double.IsFinite(b)))
         {
             throw new InputException("command line", "--budget", null, string.Create(CultureInfo.InvariantCulture, $"{b} is not allowed; use a finite number of M yuan a year >= 0"));
+        }
+    }
+
+    /// <summary>A target id or a year's joint (all-YEAR), or an input error naming --target and the known ones.</summary>
+    public static void CheckTarget(Parameters p, string target)
+    {
+        var targets = p.Targets.Select(t => t.Id).Concat(p.Targets.Select(t => t.Year).Distinct().Order().Select(VariantOutcome.JointId)).ToList();
+        if (!targets.Contains(target))
+        {
+            throw new InputException("command line", "--target", null, $"unknown target '{target}'; known targets: {string.Join(", ", targets)}");
         }
     }
 

@@ -19,7 +19,7 @@ public static class RisksCommand
             var (plan, engine, inputs, outDir) = StudyCommand.Checked(parse);
             var target = parse.GetValue(Target)!;
             var p = Forecast.Model.ParametersLoader.Load(inputs);
-            SeekStudy.Check(p, target, 0.5, [p.Levers[0].Id], null);
+            SeekStudy.CheckTarget(p, target);
             OutputFolder.EnsureWritable(outDir);
             var (r, elapsed) = await StudyCommand.Run(engine, $"risks of missing {target}: {StudyCommand.Trials(plan).Replace("paired ", string.Empty, StringComparison.Ordinal)}",
                 (e, progress) => RiskStudy.Run(e, inputs, plan, target, progress, cancel), cancel);

@@ -29,7 +29,7 @@ public static class SensitivityCommand
 
             foreach (var id in targets)
             {
-                SeekStudy.Check(p, id, 0.5, [p.Levers[0].Id], null);
+                SeekStudy.CheckTarget(p, id);
             }
 
             Forecast.Reports.OutputFolder.EnsureWritable(outDir);
