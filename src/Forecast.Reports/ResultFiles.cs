@@ -46,6 +46,10 @@ public static class ResultFiles
             Number(w, "probability", t.Probability);
             Interval(w, t.Lo, t.Hi);
             w.WriteNumber("met", t.Met);
+            if (t.Owner is { } owner)
+            {
+                w.WriteString("owner", owner);
+            }
         });
         Objects(w, "joint", r.Joint, j =>
         {

@@ -5,7 +5,7 @@ using Forecast.Simulation;
 namespace Forecast.Studies;
 
 public sealed record TargetResult(
-    string Id, string Indicator, int Year, double Threshold, long Met, int Trials, double Probability, double Lo, double Hi);
+    string Id, string Indicator, int Year, double Threshold, long Met, int Trials, double Probability, double Lo, double Hi, string? Owner = null);
 
 /// <summary>An indicator in one year: its summary, and P1..P99 so a forecast can be scored against what happened.</summary>
 public sealed record IndicatorResult(string Id, string Unit, int Year, SeriesSummary Summary, IReadOnlyList<double> Percentiles);
@@ -68,7 +68,7 @@ public static class Finaliser
         {
             var met = MetRule.Count(table.Series(t.Indicator, t.Year), t.Threshold);
             var (lo, hi) = Intervals.Wilson(met, n);
-            return new TargetResult(t.Id, Model.Indicators.Id(t.Indicator), t.Year, t.Threshold, met, n, (double)met / n, lo, hi);
+            return new TargetResult(t.Id, Model.Indicators.Id(t.Indicator), t.Year, t.Threshold, met, n, (double)met / n, lo, hi, t.Owner);
         }).ToList();
 
         var joint = new List<JointResult>();

@@ -21,7 +21,7 @@ public enum IncubatorLevel : byte
 }
 
 /// <summary>A target: an indicator in a year must be at least a threshold.</summary>
-public sealed record TargetDefinition(string Id, Indicator Indicator, int Year, double Threshold, string Source, string? Counting = null);
+public sealed record TargetDefinition(string Id, Indicator Indicator, int Year, double Threshold, string Source, string? Counting = null, string? Owner = null);
 
 /// <summary>
 /// A 2021 fact the calibration conditions on: the simulated indicator of the calibration year

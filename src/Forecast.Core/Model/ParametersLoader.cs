@@ -410,7 +410,7 @@ public static class ParametersLoader
                 throw new InputException(doc.Path, $"targets.{i}.id", doc.LineOf($"targets.{i}.id"), $"duplicate target id '{id}'");
             }
 
-            list.Add(new TargetDefinition(id, indicator, year, Num(t["at-least"]!), t["source"]!.GetValue<string>(), t["counting"]?.GetValue<string>()));
+            list.Add(new TargetDefinition(id, indicator, year, Num(t["at-least"]!), t["source"]!.GetValue<string>(), t["counting"]?.GetValue<string>(), t["owner"]?.GetValue<string>()));
         }
 
         if (scenario.Root["targets"] is JsonObject overrides)

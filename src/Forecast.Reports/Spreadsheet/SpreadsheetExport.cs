@@ -51,10 +51,10 @@ public static class SpreadsheetExport
         sheets["targets"] = forecast["targets"]!.AsArray().Select(t => Row(
             ("id", S(t!["id"])), ("indicator", S(t["indicator"])), ("year", D(t["year"])), ("threshold", D(t["threshold"])),
             ("probability", D(t["probability"])), ("ci95_lo", D(t["ci95"]![0])), ("ci95_hi", D(t["ci95"]![1])), ("met_trials", D(t["met"])),
-            ("status", HtmlReport.Status(D(t["probability"]))))).Concat(forecast["joint"]!.AsArray().Select(j => Row(
+            ("status", HtmlReport.Status(D(t["probability"]))), ("owner", t["owner"] is { } o ? S(o) : null))).Concat(forecast["joint"]!.AsArray().Select(j => Row(
             ("id", $"all-{j!["year"]}"), ("indicator", "joint"), ("year", D(j["year"])), ("threshold", null),
             ("probability", D(j["probability"])), ("ci95_lo", D(j["ci95"]![0])), ("ci95_hi", D(j["ci95"]![1])), ("met_trials", null),
-            ("status", HtmlReport.Status(D(j["probability"])))))).ToList();
+            ("status", HtmlReport.Status(D(j["probability"]))), ("owner", null)))).ToList();
         sheets["indicators"] = forecast["indicators"]!.AsArray().Select(i => Row(
             ("id", S(i!["id"])), ("unit", S(i["unit"])), ("year", D(i["year"])), ("mean", D(i["mean"])), ("sd", D(i["sd"])),
             ("p5", D(i["p5"])), ("p25", D(i["p25"])), ("p50", D(i["p50"])), ("p75", D(i["p75"])), ("p95", D(i["p95"])))).ToList();

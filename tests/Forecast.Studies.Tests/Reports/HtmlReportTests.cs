@@ -55,6 +55,25 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public async Task Owners_named_in_targets_yaml_reach_forecast_json_and_the_progress_grid_and_the_others_read_not_named()
+    {
+        var dir = await RunFolder(withSensitivity: false);
+        var targets = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "forecast.json")))!["targets"]!.AsArray();
+        var named = targets.Where(t => t!["owner"] is not null).Select(t => t!["id"]!.GetValue<string>()).ToList();
+        var unnamed = targets.Where(t => t!["owner"] is null).Select(t => t!["id"]!.GetValue<string>()).ToList();
+
+        // seeds/targets.yaml names the bureau for its own 2022 plan and no one for the 2025 announcement
+        Assert.Equal(targets.Where(t => t!["year"]!.GetValue<int>() == 2022).Select(t => t!["id"]!.GetValue<string>()), named);
+        Assert.All(unnamed, id => Assert.EndsWith("-2025", id));
+        Assert.All(targets.Where(t => t!["owner"] is not null), t => Assert.StartsWith("区科技局", t!["owner"]!.GetValue<string>()));
+
+        var en = HtmlReport.Render(dir, "en");
+        var grid = en[en.IndexOf("id=\"grid\"", StringComparison.Ordinal)..en.IndexOf("id=\"fans\"", StringComparison.Ordinal)];
+        Assert.Equal(named.Count, Regex.Matches(grid, "<td>区科技局").Count);
+        Assert.Equal(unnamed.Count, Regex.Matches(grid, "<td>not named</td>").Count);
+    }
+
+    [Fact]
     public async Task A_traffic_light_follows_each_probability_and_a_study_in_the_folder_is_added()
     {
         var dir = await RunFolder(withSensitivity: true);
