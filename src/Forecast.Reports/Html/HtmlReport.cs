@@ -43,7 +43,7 @@ public static class HtmlReport
 
         var html = new StringBuilder();
         var scenario = forecast["scenario"]!["name"]!.GetValue<string>();
-        html.Append($"<!DOCTYPE html>\n<html lang=\"{T("lang")}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{E(T("title"))}: {E(scenario)}</title>\n");
+        html.Append($"<!DOCTYPE html>\n<html lang=\"{T("lang")}\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>{E(T("title"))}: {E(scenario)}</title>\n");
         html.Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n");
         html.Append($"<h1>{E(T("title"))}</h1>\n<p class=\"meta\">{E(T("scenario"))}: <b>{E(scenario)}</b> · {E(T("seed"))} {forecast["seed"]} · {N(forecast["trials"]!.GetValue<double>())} {E(T("trials"))}. {E(T("made-as-of"))}</p>\n");
 
@@ -97,28 +97,12 @@ public static class HtmlReport
         html.Append("</tbody></table></section>\n");
 
         // Fan charts: one canvas per indicator, drawn from the data block below.
-        var indicators = forecast["indicators"]!.AsArray().Select(i => i!.AsObject()).GroupBy(i => S(i["id"])).ToList();
-        var chartData = new JsonArray();
+        var chartData = FanData(forecast);
         html.Append($"<section id=\"fans\"><h2>{E(T("fans"))}</h2>\n<div class=\"fans\">\n");
-        foreach (var g in indicators)
+        foreach (var f in chartData)
         {
-            var rows = g.OrderBy(i => i["year"]!.GetValue<int>()).ToList();
-            var unit = Unit(S(rows[0]["unit"]));
-            html.Append($"<figure data-indicator=\"{E(g.Key)}\"><figcaption>{E(Ind(g.Key))} ({E(unit)})</figcaption><canvas id=\"fan-{E(g.Key)}\"></canvas></figure>\n");
-            var target = targets.FirstOrDefault(t => S(t["indicator"]) == g.Key);
-            var observed = (forecast["observed"] as JsonArray)?.FirstOrDefault(o => S(o!["indicator"]) == g.Key);
-            chartData.Add(new JsonObject
-            {
-                ["id"] = g.Key,
-                ["years"] = new JsonArray(rows.Select(r => (JsonNode)JsonValue.Create(r["year"]!.GetValue<int>())).ToArray()),
-                ["p5"] = Series(rows, "p5"),
-                ["p25"] = Series(rows, "p25"),
-                ["p50"] = Series(rows, "p50"),
-                ["p75"] = Series(rows, "p75"),
-                ["p95"] = Series(rows, "p95"),
-                ["target"] = target is null ? null : new JsonObject { ["year"] = target["year"]!.GetValue<int>(), ["value"] = D(target["threshold"]) },
-                ["observed"] = observed is null ? null : new JsonObject { ["year"] = observed["year"]!.GetValue<int>(), ["value"] = D(observed["value"]) },
-            });
+            var id = S(f!["id"]);
+            html.Append($"<figure data-indicator=\"{E(id)}\"><figcaption>{E(Ind(id))} ({E(Unit(S(f["unit"])))})</figcaption><canvas id=\"fan-{E(id)}\"></canvas></figure>\n");
         }
 
         html.Append("</div></section>\n");
@@ -176,9 +160,41 @@ public static class HtmlReport
         html.Append("<script type=\"application/json\" id=\"fan-data\">").Append(ScriptSafe(chartData.ToJsonString())).Append("</script>\n");
         html.Append("<script type=\"application/json\" id=\"labels\">").Append(ScriptSafe(labels.ToJsonString())).Append("</script>\n");
         html.Append("<script>").Append(ScriptSafe(Resource("vendor/chart.umd.min.js"))).Append("</script>\n");
-        html.Append("<script>").Append(FanScript).Append("</script>\n</body>\n</html>\n");
+        html.Append("<script>").Append(ScriptSafe(Resource("fans.js"))).Append("</script>\n");
+        html.Append("<script>document.body.setAttribute('data-charts', String(drawFans(JSON.parse(document.getElementById('fan-data').textContent), JSON.parse(document.getElementById('labels').textContent), 'fan-')));</script>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>Each indicator's fan from forecast.json: years, P5/P25/P50/P75/P95, its target (if any) and its 2021 observation (if any).</summary>
+    public static JsonArray FanData(JsonNode forecast)
+    {
+        var targets = forecast["targets"]!.AsArray();
+        var chartData = new JsonArray();
+        foreach (var g in forecast["indicators"]!.AsArray().Select(i => i!.AsObject()).GroupBy(i => S(i["id"])))
+        {
+            var rows = g.OrderBy(i => i["year"]!.GetValue<int>()).ToList();
+            var target = targets.FirstOrDefault(t => S(t!["indicator"]) == g.Key);
+            var observed = (forecast["observed"] as JsonArray)?.FirstOrDefault(o => S(o!["indicator"]) == g.Key);
+            chartData.Add(new JsonObject
+            {
+                ["id"] = g.Key,
+                ["unit"] = S(rows[0]["unit"]),
+                ["years"] = new JsonArray(rows.Select(r => (JsonNode)JsonValue.Create(r["year"]!.GetValue<int>())).ToArray()),
+                ["p5"] = Series(rows, "p5"),
+                ["p25"] = Series(rows, "p25"),
+                ["p50"] = Series(rows, "p50"),
+                ["p75"] = Series(rows, "p75"),
+                ["p95"] = Series(rows, "p95"),
+                ["target"] = target is null ? null : new JsonObject { ["year"] = target["year"]!.GetValue<int>(), ["value"] = D(target["threshold"]) },
+                ["observed"] = observed is null ? null : new JsonObject { ["year"] = observed["year"]!.GetValue<int>(), ["value"] = D(observed["value"]) },
+            });
+        }
+
+        return chartData;
+    }
+
+    /// <summary>A script or label file the report inlines (chart.umd.min.js, fans.js, labels-LANG.json), for other pages to serve.</summary>
+    public static string Asset(string name) => Resource(name);
 
     private static void AppendSensitivity(StringBuilder html, JsonNode s, Func<string, string> T)
     {
@@ -256,37 +272,5 @@ public static class HtmlReport
         .fans { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 1em; }
         figure { margin: 0; break-inside: avoid; } figcaption { font-size: 0.9em; font-weight: bold; }
         @media print { body { margin: 1cm; } section { break-inside: avoid-page; } .fans { grid-template-columns: 1fr 1fr; } }
-        """;
-
-    // Draws each fan from the data block: the P5-P95 and P25-P75 bands, the median and the target (no animation, so print sees it).
-    private const string FanScript = """
-        (function () {
-          var data = JSON.parse(document.getElementById('fan-data').textContent);
-          var labels = JSON.parse(document.getElementById('labels').textContent);
-          Chart.defaults.animation = false;
-          data.forEach(function (f) {
-            var sets = [
-              { label: labels.outer, data: f.p95, borderWidth: 0, pointRadius: 0, backgroundColor: 'rgba(31,119,180,0.15)', fill: '+1' },
-              { label: '', data: f.p5, borderWidth: 0, pointRadius: 0, fill: false },
-              { label: labels.inner, data: f.p75, borderWidth: 0, pointRadius: 0, backgroundColor: 'rgba(31,119,180,0.35)', fill: '+1' },
-              { label: '', data: f.p25, borderWidth: 0, pointRadius: 0, fill: false },
-              { label: labels.median, data: f.p50, borderColor: '#1f77b4', borderWidth: 2, pointRadius: 2, fill: false }
-            ];
-            if (f.target) {
-              sets.push({ label: labels.target, data: f.years.map(function (y) { return y === f.target.year ? f.target.value : null; }),
-                borderColor: '#d43d2a', backgroundColor: '#d43d2a', pointStyle: 'line', pointRadius: 12, pointBorderWidth: 3, showLine: false });
-            }
-            if (f.observed) {
-              sets.push({ label: labels.observed, data: f.years.map(function (y) { return y === f.observed.year ? f.observed.value : null; }),
-                borderColor: '#000', backgroundColor: '#000', pointStyle: 'crossRot', pointRadius: 7, pointBorderWidth: 2, showLine: false });
-            }
-            new Chart(document.getElementById('fan-' + f.id), {
-              type: 'line',
-              data: { labels: f.years, datasets: sets },
-              options: { responsive: true, plugins: { legend: { labels: { filter: function (i) { return i.text !== ''; } } } } }
-            });
-          });
-          document.body.setAttribute('data-charts', String(data.length));
-        })();
         """;
 }
