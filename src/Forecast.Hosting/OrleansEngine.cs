@@ -53,6 +53,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     public static async Task<OrleansEngine> Embedded(Placement placement, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // It is stopped without deactivating its grains (see DisposeAsync): that is by design, not news.
         foreach (var category in new[] { "Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain" })
@@ -103,6 +104,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         Placement placement, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
         // A client rides out silos coming and going (and reports what matters itself): no connection chatter.
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
         builder.UseOrleansClient(c =>
@@ -241,4 +243,15 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// The lifetime of a host inside the `forecast` process: the command that opened the engine owns
+/// Ctrl+C and SIGTERM (and disposes the engine), so the host does not take the console's signals.
+/// </summary>
+internal sealed class HostedByCaller : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
