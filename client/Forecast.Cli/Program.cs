@@ -5,7 +5,7 @@ using Forecast.Cli.Commands;
 var root = new RootCommand("Forecast: will Xiaoshan meet its science-and-technology targets? Monte Carlo on Microsoft Orleans.")
 {
     RunCommand.Create(), CompareCommand.Create(), LeversCommand.Create(), SensitivityCommand.Create(), SeekCommand.Create(), SweepCommand.Create(),
-    ExplainCommand.Create(), RisksCommand.Create(), ReportCommand.Create(), ExportCommand.Create(), CalibrateCommand.Create(), ScoreCommand.Create(), BacktestCommand.Create(), RunsCommand.Create(),
+    ExplainCommand.Create(), RisksCommand.Create(), ReportCommand.Create(), ExportCommand.Create(), ServeCommand.Create(), CalibrateCommand.Create(), ScoreCommand.Create(), BacktestCommand.Create(), RunsCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
