@@ -37,8 +37,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     {
     }
 
-    /// <summary>An engine over a client someone else hosts and stops (tests on an in-process cluster).</summary>
-    internal static OrleansEngine Over(IClusterClient client, string name, Placement placement) => new(null, client, name, placement, embedded: false);
+    /// <summary>An engine over a client someone else hosts and stops (a silo host's own client; tests on an in-process cluster).</summary>
+    public static OrleansEngine Over(IClusterClient client, string name, Placement placement) => new(null, client, name, placement, embedded: false);
 
     /// <summary>How long a follower rides out a cluster that does not answer (a silo dying makes calls fail until the cluster notices).</summary>
     public static TimeSpan LostClusterAfter { get; } = TimeSpan.FromMinutes(3);
