@@ -41,7 +41,8 @@ if (web.WebPort is { } port)
         return 2;
     }
 
-    page = new WebSettings(ModelInputs.LocateSeeds(), web.WebOut, address, port, web.WebToken ?? Environment.GetEnvironmentVariable("FORECAST_TOKEN"));
+    var token = string.IsNullOrEmpty(web.WebToken) ? Environment.GetEnvironmentVariable("FORECAST_TOKEN") : web.WebToken;
+    page = new WebSettings(ModelInputs.LocateSeeds(), web.WebOut, address, port, string.IsNullOrEmpty(token) ? null : token);
     if (page.Check() is { } problem)
     {
         Console.Error.WriteLine($"forecast-silo: {(problem.Option == "--port" ? "--Forecast:WebPort" : "--Forecast:WebToken")}: {problem.Problem}");
@@ -59,13 +60,23 @@ var mode = string.IsNullOrWhiteSpace(options.Redis) ? "localhost clustering, in-
 Console.WriteLine($"forecast-silo: cluster '{options.ClusterId}' ({mode}), silo {options.Address}:{options.SiloPort}, gateway {options.Address}:{options.GatewayPort}, pid {Environment.ProcessId}; Ctrl+C stops");
 if (page is not null)
 {
-    // the page runs its jobs on this silo's cluster through the silo's own client
+    // the page runs its jobs on this silo's cluster through the silo's own client, and stops before the silo does
     var engine = OrleansEngine.Over(host.Services.GetRequiredService<IClusterClient>(), $"cluster '{options.ClusterId}' via silo {options.Address}:{options.SiloPort}", new Placement(0, true));
     var app = ForecastWeb.Build(engine, page);
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine($"forecast-silo: --Forecast:WebPort: cannot listen on {page.Address}:{page.Port} ({e.Message})");
+        await host.StopAsync();
+        return 2;
+    }
+
+    host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => app.StopAsync().GetAwaiter().GetResult());
     Console.WriteLine($"forecast-silo: the what-if page at {ForecastWeb.Address(app)}");
     await host.WaitForShutdownAsync();
-    await app.StopAsync();
     await app.DisposeAsync();
     return 0;
 }

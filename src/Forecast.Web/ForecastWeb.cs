@@ -12,6 +12,7 @@ using Forecast.Model;
 using Forecast.Reports;
 using Forecast.Reports.Html;
 using Forecast.Reports.Spreadsheet;
+using Forecast.Running;
 using Forecast.Studies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -34,6 +35,8 @@ public static class ForecastWeb
 
     private const string TokenCookie = "forecast-token";
 
+    private const int MaxBody = 64 * 1024;
+
     /// <summary>The web application on <paramref name="engine"/>, listening where <paramref name="settings"/> say (not started).</summary>
     public static WebApplication Build(IForecastEngine engine, WebSettings settings)
     {
@@ -46,8 +49,9 @@ public static class ForecastWeb
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.Address, settings.Port));
         var board = new JobBoard(settings.OutDir);
-        builder.Services.AddSingleton(board);
+        builder.Services.AddSingleton(_ => board); // made by a factory, so the host disposes it: a running job is cancelled on stop
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<JobBoard>();
         app.Use(Guard(settings));
         Map(app, engine, settings, board);
         return app;
@@ -65,18 +69,22 @@ public static class ForecastWeb
     private static Func<HttpContext, RequestDelegate, Task> Guard(WebSettings settings)
     {
         var token = settings.Token is null ? null : Encoding.UTF8.GetBytes(settings.Token);
+        // the cookie holds a value derived from the token (never the token), under a name of this port's own
+        var cookieValue = token is null ? null : Convert.ToHexStringLower(HMACSHA256.HashData(token, "forecast page cookie"u8));
         return async (context, next) =>
         {
             var request = context.Request;
+            var cookieName = $"{TokenCookie}-{context.Connection.LocalPort}";
             if (token is not null)
             {
                 var auth = request.Headers.Authorization.ToString();
                 var query = request.Query[TokenQuery].ToString();
-                var given = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..]
-                    : query.Length > 0 ? query
-                    : request.Cookies[TokenCookie] ?? "";
-                if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), token))
+                var allowed = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? Same(auth["Bearer ".Length..], token)
+                    : query.Length > 0 ? Same(query, token)
+                    : request.Cookies[cookieName] is { } cookie && Same(cookie, Encoding.UTF8.GetBytes(cookieValue!));
+                if (!allowed)
                 {
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
                     await Error(context, StatusCodes.Status401Unauthorized, "token",
                         "this server needs its token: open the page as /?token=TOKEN or send Authorization: Bearer TOKEN");
                     return;
@@ -84,8 +92,8 @@ public static class ForecastWeb
 
                 if (query.Length > 0)
                 {
-                    // the page's own requests (scripts, events, downloads) then carry it as a same-site cookie
-                    context.Response.Cookies.Append(TokenCookie, query, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+                    // the page's own requests (scripts, events, downloads) then carry the cookie
+                    context.Response.Cookies.Append(cookieName, cookieValue!, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
                 }
             }
             else if (!IsLoopbackHost(request.Host.Host))
@@ -104,13 +112,16 @@ public static class ForecastWeb
         };
     }
 
+    private static bool Same(string given, byte[] expected) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected);
+
     private static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
     private static void Map(WebApplication app, IForecastEngine engine, WebSettings settings, JobBoard board)
     {
         var seeds = settings.SeedsDir;
-        var runs = new Dictionary<string, RunForm>(StringComparer.Ordinal);
+        // what a comparison needs of each run: its scenario text and plan (not the whole inputs)
+        var runs = new Dictionary<string, (string Name, string ScenarioYaml, RunPlan Plan)>(StringComparer.Ordinal);
 
         app.MapGet("/", () => Results.Content(PageAsset("index.html"), "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Results.Content(PageAsset("app.js"), "text/javascript; charset=utf-8"));
@@ -154,7 +165,7 @@ public static class ForecastWeb
             });
             lock (runs)
             {
-                runs[job.Id] = form;
+                runs[job.Id] = (form.Inputs.ScenarioName, form.ScenarioYaml, form.Plan);
             }
 
             return Accepted(job);
@@ -174,24 +185,27 @@ public static class ForecastWeb
         app.MapPost("/api/compare", async (HttpRequest request) => await AnswerAsync(async () =>
         {
             var (baseId, otherId) = WebForms.Compare(await Body(request));
-            RunForm Find(string id, string field)
+            (ModelInputs Inputs, RunPlan Plan, string Label) Find(string id, string field)
             {
                 lock (runs)
                 {
-                    return runs.GetValueOrDefault(id) ?? throw new BadRequestException(field, $"'{id}' is not a run of this server; runs: {string.Join(", ", runs.Keys)}");
+                    var run = runs.TryGetValue(id, out var r) ? r
+                        : throw new BadRequestException(field, $"'{id}' is not a run of this server; runs: {string.Join(", ", runs.Keys)}");
+                    var inputs = ModelInputs.Read(seeds) with { ScenarioName = run.Name, ScenarioYaml = run.ScenarioYaml };
+                    return (inputs, run.Plan, $"{ParametersLoader.Load(inputs).ScenarioName} ({id})");
                 }
             }
 
             var b = Find(baseId, "base");
             var other = Find(otherId, "other");
-            var job = board.Start("compare", $"{Label(other)} vs {Label(b)}", async (dir, progress, cancel) =>
-                ResultFiles.WriteComparison(dir, await CompareStudy.Run(engine, b.Inputs, other.Inputs, b.Plan, progress, cancel)));
+            var job = board.Start("compare", string.Create(CultureInfo.InvariantCulture, $"{other.Label} vs {b.Label} · {b.Plan.Trials:N0} trials · seed {b.Plan.Seed}"),
+                async (dir, progress, cancel) => ResultFiles.WriteComparison(dir, await CompareStudy.Run(engine, b.Inputs, other.Inputs, b.Plan, progress, cancel)));
             return Accepted(job);
         }));
 
         app.MapGet("/api/jobs", () => Json(new JsonObject { ["jobs"] = new JsonArray(board.All.Select(j => (JsonNode)Status(j)).ToArray()) }));
 
-        app.MapGet("/api/jobs/{id}", (string id) => WithJob(board, id, job =>
+        app.MapGet("/api/jobs/{id}", (string id) => WithJob(board, id, job => Answer(() =>
         {
             var status = Status(job);
             if (job.State == JobState.Done)
@@ -211,7 +225,7 @@ public static class ForecastWeb
             }
 
             return Json(status);
-        }));
+        })));
 
         app.MapGet("/api/jobs/{id}/events", async (string id, HttpContext context) =>
         {
@@ -221,7 +235,7 @@ public static class ForecastWeb
                 return;
             }
 
-            await Events(context, job);
+            await Events(context, job, app.Lifetime.ApplicationStopping);
         });
 
         app.MapGet("/api/jobs/{id}/report", (string id, string? lang) => WithForecast(board, id, job => Answer(() =>
@@ -253,12 +267,13 @@ public static class ForecastWeb
     }
 
     /// <summary>Server-sent events: "progress" with the fraction done every quarter second, then one "done" (or "failed") with the job's status.</summary>
-    private static async Task Events(HttpContext context, Job job)
+    private static async Task Events(HttpContext context, Job job, CancellationToken stopping)
     {
         var response = context.Response;
         response.Headers.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var cancel = context.RequestAborted;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var cancel = both.Token;
         try
         {
             while (true)
@@ -278,7 +293,7 @@ public static class ForecastWeb
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            // the page went away
+            // the page went away, or the server is stopping
         }
     }
 
@@ -301,14 +316,19 @@ public static class ForecastWeb
 
     private static async Task<JsonNode?> Body(HttpRequest request)
     {
-        try
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > MaxBody)
+            {
+                throw new BadRequestException("body", $"larger than the {MaxBody / 1024} KiB a request may be");
+            }
         }
-        catch (JsonException e)
-        {
-            throw new BadRequestException("body", $"not JSON ({e.Message})");
-        }
+
+        return WebForms.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private static IResult WithJob(JobBoard board, string id, Func<Job, IResult> answer) =>
@@ -348,6 +368,7 @@ public static class ForecastWeb
     private static IResult? Refusal(Exception e) => e switch
     {
         BadRequestException b => Problem(StatusCodes.Status400BadRequest, b.Field, b.Problem),
+        BoardFullException f => Problem(StatusCodes.Status429TooManyRequests, "jobs", f.Message),
         InputException i => Problem(StatusCodes.Status400BadRequest, i.Field ?? "scenario", i.Message),
         _ => null,
     };

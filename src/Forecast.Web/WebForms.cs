@@ -48,7 +48,9 @@ public static class WebForms
     }
 
     /// <summary>A run request: {scenario, levers: {id: value}, trials, seed}; levers and seed optional.</summary>
-    public static RunForm Run(JsonNode? body, string seedsDir, int maxTrials)
+    public static RunForm Run(JsonNode? body, string seedsDir, int maxTrials) => Readable(() => ReadRun(body, seedsDir, maxTrials));
+
+    private static RunForm ReadRun(JsonNode? body, string seedsDir, int maxTrials)
     {
         var o = Object(body, RunFields);
         var scenario = String(o, "scenario") ?? "baseline";
@@ -88,12 +90,45 @@ public static class WebForms
             inputs = Variants.With(inputs, $"{p.ScenarioName} + {string.Join(", ", changed)}", changed);
             ParametersLoader.Load(inputs);
         }
+        else if (Variants.Tree(inputs)["name"] is null)
+        {
+            // a scenario named by its file name: the saved scenario.yaml says the name, so a run of it gives the same bytes
+            inputs = Variants.WithTree(inputs, p.ScenarioName, Variants.Tree(inputs));
+        }
 
         return new RunForm(scenario, inputs, new RunPlan(seed, (int)trials).Validated(), changed);
     }
 
-    /// <summary>A comparison of two finished runs: {base: JOB, other: JOB}.</summary>
-    public static (string Base, string Other) Compare(JsonNode? body)
+    /// <summary>A comparison of two runs: {base: JOB, other: JOB}.</summary>
+    public static (string Base, string Other) Compare(JsonNode? body) => Readable(() => ReadCompare(body));
+
+    /// <summary>The request body as JSON: duplicate keys are refused (not silently one of them), as is anything not JSON.</summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException("body", $"not JSON ({e.Message})");
+        }
+    }
+
+    // A JSON string with a lone surrogate or similar is found only when read: it is bad input too, not a failure.
+    private static T Readable<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new BadRequestException("body", $"cannot be read ({e.Message})");
+        }
+    }
+
+    private static (string Base, string Other) ReadCompare(JsonNode? body)
     {
         var o = Object(body, CompareFields);
         var b = String(o, "base") ?? throw new BadRequestException("base", "missing: the id of the run to compare against");

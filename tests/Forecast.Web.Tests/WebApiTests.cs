@@ -48,6 +48,9 @@ public sealed class WebApiTests
     [InlineData("""{"colour": "red"}""", "colour", "unknown field")]
     [InlineData("""[]""", "body", "JSON object")]
     [InlineData("""{"trials": """, "body", "not JSON")]
+    [InlineData("""{"trials": 10, "trials": 20}""", "body", "not JSON")]
+    [InlineData("""{"levers": {"hte-reward": 0.1, "hte-reward": 0.2}}""", "body", "not JSON")]
+    [InlineData("""{"scenario": "\ud800"}""", "body", "cannot be read")]
     public async Task A_bad_run_request_is_refused_with_400_naming_the_field_and_nothing_runs(string body, string field, string problem)
     {
         await using var server = await TestServer.Start();
@@ -65,22 +68,23 @@ public sealed class WebApiTests
     }
 
     [Fact]
-    public async Task Comparing_two_runs_pairs_them_and_a_compare_of_unknown_runs_is_refused()
+    public async Task Comparing_two_runs_pairs_them_on_the_base_runs_plan_and_a_compare_of_unknown_runs_is_refused()
     {
         await using var server = await TestServer.Start();
         var a = await server.RunJob("api/runs", """{"trials": 300, "seed": 3}""");
-        var b = await server.RunJob("api/runs", """{"scenario": "more-coaching", "trials": 300, "seed": 3}""");
+        var b = await server.RunJob("api/runs", """{"scenario": "more-coaching", "trials": 200, "seed": 9}""");
         var refused = await server.Post("api/compare", $$"""{"base": "{{a["id"]}}", "other": "no-such-run"}""");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("other", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["field"]!.GetValue<string>());
 
+        // paired on the base run's trials and seed: the base side is run a's own probabilities
         var c = await server.RunJob("api/compare", $$"""{"base": "{{a["id"]}}", "other": "{{b["id"]}}"}""");
+        Assert.Equal(300, c["compare"]!["trials"]!.GetValue<int>());
+        Assert.Equal(3, c["compare"]!["seed"]!.GetValue<int>());
         var rows = c["compare"]!["targets"]!.AsArray();
-        foreach (var (run, side) in new[] { (a, "base-probability"), (b, "other-probability") })
-        {
-            var byId = run["forecast"]!["targets"]!.AsArray().ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!["probability"]!.GetValue<double>());
-            Assert.All(rows, r => Assert.Equal(byId[r!["id"]!.GetValue<string>()], r[side]!.GetValue<double>()));
-        }
+        var byId = a["forecast"]!["targets"]!.AsArray().ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!["probability"]!.GetValue<double>());
+        Assert.All(rows, r => Assert.Equal(byId[r!["id"]!.GetValue<string>()], r["base-probability"]!.GetValue<double>()));
+        Assert.Equal("more-coaching", c["compare"]!["other"]!["name"]!.GetValue<string>());
     }
 
     [Fact]
@@ -106,7 +110,10 @@ public sealed class WebApiTests
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType!.MediaType);
         var bytes = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Equal("PK"u8.ToArray(), bytes[..2]);
-        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"api/jobs/{id}/files/..%2Fscenario.yaml")).StatusCode);
+        // a job's files are its own folder's, by exact name: another job's real file is not reached
+        var other = await server.RunJob("api/runs", """{"trials": 50}""");
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"api/jobs/{other["id"]}/files/forecast.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"api/jobs/{id}/files/..%2F{other["id"]}%2Fforecast.json")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync("api/jobs/9999-run")).StatusCode);
         var french = await server.Http.GetAsync($"api/jobs/{id}/report?lang=fr");
         Assert.Equal(HttpStatusCode.BadRequest, french.StatusCode);
@@ -121,7 +128,7 @@ public sealed class WebApiTests
         foreach (var path in new[] { "", "app.js", "api/scenarios", "api/jobs" })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(path)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(path + "?token=wrong-token-of-same-size")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(path + "?token=" + new string('x', token.Length))).StatusCode);
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Post("api/runs", "{}")).StatusCode);
@@ -135,6 +142,8 @@ public sealed class WebApiTests
         var page = await server.Http.GetAsync($"?token={token}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var cookie = Assert.Single(page.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith($"forecast-token-{server.Address.Port}=", cookie); // this port's own, and never the token itself
+        Assert.DoesNotContain(token, cookie);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         using var withCookie = new HttpRequestMessage(HttpMethod.Get, "app.js");
