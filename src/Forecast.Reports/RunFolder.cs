@@ -23,7 +23,7 @@ public static class RunFolder
 
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InputException(path, null, null, "not a JSON object");
+            return JsonNode.Parse(InputFile.ReadText(path)) as JsonObject ?? throw new InputException(path, null, null, "not a JSON object");
         }
         catch (JsonException e)
         {

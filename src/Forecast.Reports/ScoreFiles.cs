@@ -16,7 +16,7 @@ public static class ScoreFiles
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path));
+            doc = JsonDocument.Parse(InputFile.ReadText(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

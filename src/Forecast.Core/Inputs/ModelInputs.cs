@@ -37,26 +37,15 @@ public sealed record ModelInputs(
             File.Exists(calibration) ? calibration : null,
             File.Exists(calibration) ? ReadText(calibration) : null,
             File.Exists(posterior) ? posterior : null,
-            File.Exists(posterior) ? ReadText(posterior) : null,
+            File.Exists(posterior) ? InputFile.ReadText(posterior, InputFile.MaxCsvBytes) : null,
             scenarioPath, ReadText(scenarioPath));
     }
 
     /// <summary>The same inputs without the calibrated ensemble: every input from its prior.</summary>
     public ModelInputs WithoutCalibration() => this with { CalibrationName = null, CalibrationYaml = null, PosteriorName = null, PosteriorCsv = null };
 
-    public static string ReadText(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, null, null, e is FileNotFoundException or DirectoryNotFoundException
-                ? "file not found"
-                : $"cannot read the file ({e.Message})");
-        }
-    }
+    /// <summary>An input file's text, checked (<see cref="InputFile.ReadText"/>).</summary>
+    public static string ReadText(string path) => InputFile.ReadText(path);
 
     /// <summary>Finds the seeds folder: FORECAST_SEEDS, else ./seeds or a seeds/ above the program.</summary>
     public static string LocateSeeds()

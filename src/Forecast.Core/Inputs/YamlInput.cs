@@ -23,7 +23,7 @@ public sealed class InputDocument
     /// <summary>The file name used in messages.</summary>
     public string Path { get; }
 
-    /// <summary>The document; an empty file is an empty object.</summary>
+    /// <summary>The document (an empty file is refused).</summary>
     public JsonNode Root { get; }
 
     /// <summary>
@@ -58,24 +58,19 @@ public sealed class InputDocument
 public static class YamlInput
 {
     private const string StrTag = "tag:yaml.org,2002:str";
+
+    // the core schema's own tags and the non-specific "!"; anything else (!!binary, !custom) is refused
+    private static readonly HashSet<string> AllowedTags = new(StringComparer.Ordinal)
+    {
+        "!", StrTag, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    };
     private static readonly string[] BranchKeywords = ["oneOf", "anyOf", "not", "if"];
     private static readonly ConcurrentDictionary<string, Lazy<LoadedSchema>> Schemas = new(StringComparer.Ordinal);
 
     public static InputDocument Load(string path, string schemaName)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, null, null, e is FileNotFoundException or DirectoryNotFoundException
-                ? "file not found"
-                : $"cannot read the file ({e.Message})");
-        }
-
-        return Parse(text, path, schemaName);
+        return Parse(InputFile.ReadText(path), path, schemaName);
     }
 
     public static InputDocument Parse(string text, string pathForMessages, string schemaName)
@@ -93,6 +88,7 @@ public static class YamlInput
         var stream = new YamlStream();
         try
         {
+            CheckShape(text, file);
             stream.Load(new Parser(scanner));
         }
         catch (YamlException e) when (e.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
@@ -104,9 +100,9 @@ public static class YamlInput
         {
             throw new InputException(file, null, LineOf(e.Start), $"malformed YAML: {e.Message}");
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
-            // YamlDotNet's scanner fails this way on some unclosed flow collections.
+            // YamlDotNet's scanner fails this way on some unclosed flow collections and odd escapes.
             throw new InputException(file, null, LineOf(scanner.CurrentPosition),
                 "malformed YAML: cannot scan this line (is a '[', '{' or quote above left open?)");
         }
@@ -119,18 +115,89 @@ public static class YamlInput
 
         if (stream.Documents.Count == 0)
         {
-            return new JsonObject();
+            throw new InputException(file, null, null, "is empty (no YAML document; a scenario that changes nothing still has its name)");
         }
 
         var node = stream.Documents[0].RootNode;
         lines[""] = LineOf(node.Start) ?? 1;
-        return Convert(node, "", file, lines) ?? new JsonObject();
+        var budget = new NodeBudget();
+        return Convert(node, "", file, lines, 0, budget) ?? new JsonObject();
+    }
+
+    /// <summary>How deep an input's collections may nest (the shipped files nest 5 deep).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>How many nodes an input may hold once its aliases are expanded (the shipped baseline holds about 2,000).</summary>
+    public const int MaxNodes = 100_000;
+
+    private sealed class NodeBudget
+    {
+        public int Used;
+    }
+
+    /// <summary>
+    /// Walks the parser's events (an iterative state machine) before the recursive loader sees the text:
+    /// nesting deeper than <see cref="MaxDepth"/> or more than <see cref="MaxNodes"/> events is refused
+    /// here, so no input can exhaust the stack or the memory.
+    /// </summary>
+    private static void CheckShape(string text, string file)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        var depth = 0;
+        var events = 0;
+        while (Next(parser, scanner, file))
+        {
+            var e = parser.Current!;
+            if (++events > MaxNodes * 2)
+            {
+                throw new InputException(file, null, LineOf(e.Start), $"too large: more than {MaxNodes:N0} nodes");
+            }
+
+            switch (e)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    throw new InputException(file, null, LineOf(e.Start), $"nested more than {MaxDepth} levels deep");
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    private static bool Next(Parser parser, Scanner scanner, string file)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new InputException(file, null, LineOf(scanner.CurrentPosition),
+                "malformed YAML: cannot scan this line (is a '[', '{' or quote above left open?)");
+        }
     }
 
     private static int? LineOf(Mark mark) => mark.Line > 0 ? (int)mark.Line : null;
 
-    private static JsonNode? Convert(YamlNode node, string path, string file, Dictionary<string, int> lines)
+    private static JsonNode? Convert(YamlNode node, string path, string file, Dictionary<string, int> lines, int depth, NodeBudget budget)
     {
+        // aliases are expanded here: an alias that nests or repeats itself grows past these limits
+        if (++budget.Used > MaxNodes)
+        {
+            throw new InputException(file, Field(path), LineOf(node.Start), $"more than {MaxNodes:N0} nodes once its aliases are expanded (an alias expanding itself?)");
+        }
+
+        if (depth > MaxDepth)
+        {
+            throw new InputException(file, Field(path), LineOf(node.Start), $"nested more than {MaxDepth} levels deep once its aliases are expanded");
+        }
+
+        if (!node.Tag.IsEmpty && !AllowedTags.Contains(node.Tag.Value))
+        {
+            throw new InputException(file, Field(path), LineOf(node.Start), $"YAML tag '{node.Tag.Value}' is not allowed (inputs are plain maps, lists, numbers, strings and booleans)");
+        }
+
         switch (node)
         {
             case YamlMappingNode map:
@@ -149,7 +216,7 @@ public static class YamlInput
                     }
 
                     lines[child] = LineOf(keyNode.Start) ?? 1;
-                    obj[key] = Convert(valueNode, child, file, lines);
+                    obj[key] = Convert(valueNode, child, file, lines, depth + 1, budget);
                 }
 
                 return obj;
@@ -159,7 +226,7 @@ public static class YamlInput
                 {
                     var child = path.Length == 0 ? $"{array.Count}" : $"{path}.{array.Count}";
                     lines[child] = LineOf(item.Start) ?? 1;
-                    array.Add(Convert(item, child, file, lines));
+                    array.Add(Convert(item, child, file, lines, depth + 1, budget));
                 }
 
                 return array;
@@ -215,6 +282,12 @@ public static class YamlInput
     private static void Validate(LoadedSchema schema, InputDocument doc)
     {
         using var json = JsonDocument.Parse(doc.Root.ToJsonString());
+        // a yes/no evaluation first (the common case, several times cheaper); the detailed list only to explain a failure
+        if (schema.Schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
+        {
+            return;
+        }
+
         var results = schema.Schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (results.IsValid)
         {

@@ -63,7 +63,22 @@ public sealed class Ensemble
     /// <summary>Reads "weight,id1,id2,..." rows (Sylvan.Data.Csv); every problem names the file, line and column.</summary>
     public static Ensemble Parse(string csv, string file)
     {
-        using var reader = CsvDataReader.Create(new StringReader(csv));
+        if (string.IsNullOrWhiteSpace(csv))
+        {
+            throw new InputException(file, null, 1, "is empty; expected a header 'weight,<input id>,...' and one row per parameter set (run `forecast calibrate`)");
+        }
+
+        CsvDataReader reader;
+        try
+        {
+            reader = CsvDataReader.Create(new StringReader(csv));
+        }
+        catch (Exception e) when (e is CsvFormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new InputException(file, null, 1, $"not a CSV file with a header ({e.Message})");
+        }
+
+        using var _ = reader;
         if (reader.FieldCount < 1 || reader.GetName(0) != WeightColumn)
         {
             throw new InputException(file, null, 1, "expected a header 'weight,<input id>,...'");
@@ -79,7 +94,7 @@ public sealed class Ensemble
         var weights = new List<double>();
         var values = new List<double[]>();
         var line = 1;
-        while (reader.Read())
+        while (ReadRow(reader, file, line + 1))
         {
             line++;
             if (reader.RowFieldCount != reader.FieldCount)
@@ -103,6 +118,18 @@ public sealed class Ensemble
         catch (ArgumentException e)
         {
             throw new InputException(file, WeightColumn, null, e.Message);
+        }
+    }
+
+    private static bool ReadRow(CsvDataReader reader, string file, int line)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (Exception e) when (e is CsvFormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new InputException(file, null, line, $"malformed CSV ({e.Message})");
         }
     }
 

@@ -190,10 +190,11 @@ public sealed class YamlInputTests
     }
 
     [Fact]
-    public void Empty_document_is_an_empty_object()
+    public void An_empty_document_is_refused_naming_the_file()
     {
-        var doc = YamlInput.Parse("# nothing here\n", "empty.yaml", "scenario");
-        Assert.Empty(doc.Root.AsObject());
+        var e = Assert.Throws<InputException>(() => YamlInput.Parse("# nothing here\n", "empty.yaml", "scenario"));
+        Assert.Equal("empty.yaml", e.File);
+        Assert.Contains("empty", e.Problem);
     }
 
     [Fact]
