@@ -2,6 +2,7 @@ using Forecast.Engines;
 using Forecast.Hosting;
 using Forecast.Inputs;
 using Forecast.Reports;
+using Forecast.Running;
 
 namespace Forecast.Cli;
 
@@ -23,6 +24,10 @@ public static class ExitCodes
         catch (InputException e)
         {
             return Refuse(e.Message);
+        }
+        catch (RunTooLargeException e)
+        {
+            return Refuse($"command line: --trials: {e.Message}");
         }
         catch (OutputFolderException e)
         {

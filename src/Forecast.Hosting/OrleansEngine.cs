@@ -131,7 +131,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     public async Task<Guid> Submit(RunRequest request, CancellationToken cancellation)
     {
         var spec = new RunSpec(Guid.NewGuid(), request.Inputs, request.Plan.Validated(), _placement);
-        SimulationModel.Build(spec.Inputs); // bad inputs throw here, in the caller's process, before anything runs
+        var model = SimulationModel.Build(spec.Inputs); // bad inputs throw here, in the caller's process, before anything runs
+        RunMemory.Check(model, spec.Plan, _embedded ? Environment.ProcessorCount : 0); // the table is finalised here; an embedded silo's agents step here too
         await Coordinator(spec.RunId).Start(spec).WaitAsync(cancellation);
         return spec.RunId;
     }

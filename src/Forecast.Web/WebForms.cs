@@ -96,7 +96,17 @@ public static class WebForms
             inputs = Variants.WithTree(inputs, p.ScenarioName, Variants.Tree(inputs));
         }
 
-        return new RunForm(scenario, inputs, new RunPlan(seed, (int)trials).Validated(), changed);
+        var plan = new RunPlan(seed, (int)trials).Validated();
+        try
+        {
+            RunMemory.Check(Forecast.Simulation.SimulationModel.Build(inputs), plan, Environment.ProcessorCount);
+        }
+        catch (RunTooLargeException e)
+        {
+            throw new BadRequestException("trials", e.Message);
+        }
+
+        return new RunForm(scenario, inputs, plan, changed);
     }
 
     /// <summary>A comparison of two runs: {base: JOB, other: JOB}.</summary>

@@ -11,7 +11,10 @@ public static class CliRunner
 
     public static string Seeds => Path.Combine(RepoRoot, "seeds");
 
-    public static CliResult Run(string workDir, params string[] args)
+    public static CliResult Run(string workDir, params string[] args) => RunWith(workDir, null, args);
+
+    /// <summary>Runs the program with extra environment variables.</summary>
+    public static CliResult RunWith(string workDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +29,11 @@ public static class CliRunner
         }
 
         start.Environment["FORECAST_SEEDS"] = Seeds;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
