@@ -5,10 +5,14 @@
 # scripts/cluster-down.sh stops exactly that.
 #
 #   scripts/cluster-up.sh N [--port P] [--password PW] [--silo-port S] [--gateway-port G]
-#                           [--cluster-id ID] [--state DIR] [--no-build]
+#                           [--cluster-id ID] [--state DIR] [--no-build] [--no-persist]
 #
 #   --port P          Redis port (default 6390); a Redis already recorded in the state dir and
 #                     still alive is reused (so silos can be restarted without losing state)
+#   --password PW     Redis needs it (kept in the state dir's mode-600 files and passed to the
+#                     silos in their environment, never on a command line)
+#   --no-persist      Redis keeps state in memory only (default: an append-only file in the
+#                     state dir, fsynced every second, so a restarted Redis has every finished run)
 #   --silo-port S     silo i listens on S+i (default 11111), gateway on G+i (default 30000)
 #   --state DIR       pids, logs and the address (default .cluster/ or $FORECAST_CLUSTER_DIR)
 #   --no-build        use the existing Release build of silo/Forecast.Silo
@@ -22,7 +26,7 @@ case "$n" in ''|*[!0-9]*) echo "cluster-up: N must be a number of silos, not '$n
 [ "$n" -ge 1 ] || { echo "cluster-up: N must be at least 1" >&2; exit 2; }
 
 port=6390; password=""; silo_port=11111; gateway_port=30000; cluster_id=forecast
-state="${FORECAST_CLUSTER_DIR:-$root/.cluster}"; build=1
+state="${FORECAST_CLUSTER_DIR:-$root/.cluster}"; build=1; persist=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
@@ -32,6 +36,7 @@ while [ $# -gt 0 ]; do
     --cluster-id) cluster_id="$2"; shift 2 ;;
     --state) state="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --no-persist) persist=0; shift ;;
     -h|--help) usage ;;
     *) echo "cluster-up: unknown option '$1'" >&2; usage ;;
   esac
@@ -40,6 +45,7 @@ done
 command -v redis-server >/dev/null 2>&1 || { echo "cluster-up: redis-server is not installed (apt-get install -y redis-server)" >&2; exit 2; }
 mkdir -p "$state"
 state="$(cd "$state" && pwd)"
+umask 077
 
 # Alive and not a zombie (an orphaned process may wait for a reaper that a container lacks).
 alive() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
@@ -63,10 +69,26 @@ if [ -f "$state/redis.pid" ] && alive "$(cat "$state/redis.pid")"; then
   echo "redis: reusing pid $(cat "$state/redis.pid") on 127.0.0.1:$port"
 else
   rm -f "$state/redis.pid"
-  args=(--bind 127.0.0.1 --port "$port" --save "" --appendonly no --daemonize yes
-        --pidfile "$state/redis.pid" --logfile "$state/redis.log" --dir "$state")
-  [ -n "$password" ] && args+=(--requirepass "$password")
-  redis-server "${args[@]}"
+  # Everything in a config file of mode 600 (the password must not show in the process list);
+  # `redis-server "$state/redis.conf"` restarts this Redis on the same data.
+  {
+    echo "bind 127.0.0.1"
+    echo "port $port"
+    echo "dir $state"
+    echo "pidfile $state/redis.pid"
+    echo "logfile $state/redis.log"
+    echo "daemonize yes"
+    echo 'save ""'
+    if [ "$persist" = 1 ]; then
+      echo "appendonly yes"
+      echo "appendfsync everysec"
+      echo "appendfilename forecast.aof"
+    else
+      echo "appendonly no"
+    fi
+    [ -n "$password" ] && echo "requirepass $password"
+  } > "$state/redis.conf"
+  redis-server "$state/redis.conf"
   for _ in $(seq 1 50); do
     [ "$(rcli ping 2>/dev/null)" = PONG ] && break
     sleep 0.1
@@ -89,7 +111,7 @@ dll="$root/silo/Forecast.Silo/bin/Release/net10.0/forecast-silo.dll"
 for i in $(seq 0 $((n - 1))); do
   sp=$((silo_port + i)); gp=$((gateway_port + i))
   log="$state/silo-$i.log"
-  nohup dotnet "$dll" --Forecast:Redis="$url" --Forecast:ClusterId="$cluster_id" \
+  FORECAST_Forecast__Redis="$url" nohup dotnet "$dll" --Forecast:ClusterId="$cluster_id" \
     --Forecast:SiloPort="$sp" --Forecast:GatewayPort="$gp" --Forecast:Address=127.0.0.1 \
     >"$log" 2>&1 < /dev/null &
   pid=$!
