@@ -27,7 +27,7 @@ if (!string.IsNullOrWhiteSpace(options.Redis))
     }
     catch (Exception e)
     {
-        Console.Error.WriteLine($"forecast-silo: cannot reach Redis at {options.Redis}: {e.Message}");
+        Console.Error.WriteLine($"forecast-silo: cannot reach Redis at {RedisAddress.Masked(options.Redis)}: {e.Message}");
         return 2;
     }
 }

@@ -43,7 +43,7 @@ public static class RedisAddress
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host) || uri.Port is < 1 or > 65535)
             {
-                throw new FormatException($"'{text}' is not redis://[:PASSWORD@]HOST:PORT");
+                throw new FormatException($"'{Masked(text)}' is not redis://[:PASSWORD@]HOST:PORT");
             }
 
             options = new ConfigurationOptions();
@@ -78,9 +78,26 @@ public static class RedisAddress
             options = ConfigurationOptions.Parse(text);
         }
 
+        // a password kept off the command line: FORECAST_REDIS_PASSWORD, when the address names none
+        if (string.IsNullOrEmpty(options.Password) && Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password)
+        {
+            options.Password = password;
+        }
+
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 5000;
         return options;
+    }
+
+    /// <summary>The environment variable a password may come from instead of the address.</summary>
+    public const string PasswordVariable = "FORECAST_REDIS_PASSWORD";
+
+    /// <summary><paramref name="text"/> with anything between "//" and "@" (user and password) replaced by "***".</summary>
+    public static string Masked(string text)
+    {
+        var start = text.IndexOf("//", StringComparison.Ordinal);
+        var at = text.LastIndexOf('@');
+        return start >= 0 && at > start ? $"{text[..(start + 2)]}***{text[at..]}" : text;
     }
 
     /// <summary>Checks that Redis answers (so a client can fail fast with a clear message).</summary>

@@ -19,8 +19,20 @@ public static class OutputFolder
     {
         try
         {
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".forecast-probe-{Environment.ProcessId}");
+            // probe the folder, or the nearest folder above it that exists (created only when results are written,
+            // so a command refused later leaves nothing behind)
+            var existing = Path.GetFullPath(dir);
+            while (!Directory.Exists(existing))
+            {
+                if (File.Exists(existing))
+                {
+                    throw new IOException($"'{existing}' is a file");
+                }
+
+                existing = Path.GetDirectoryName(existing) ?? throw new IOException("no folder above it exists");
+            }
+
+            var probe = Path.Combine(existing, $".forecast-probe-{Environment.ProcessId}");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
         }

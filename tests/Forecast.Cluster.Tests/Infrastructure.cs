@@ -48,10 +48,14 @@ public static class Processes
     public static Task<CliResult> Forecast(string workDir, params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "forecast.dll"), .. args], workDir, TimeSpan.FromMinutes(5));
 
+    /// <summary>The program with extra environment variables.</summary>
+    public static Task<CliResult> ForecastWith(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "forecast.dll"), .. args], workDir, TimeSpan.FromMinutes(5), environment);
+
     public static Task<CliResult> Script(string name, params string[] args) =>
         Run("bash", [Path.Combine(RepoRoot, "scripts", name), .. args], RepoRoot, TimeSpan.FromMinutes(3));
 
-    public static async Task<CliResult> Run(string file, string[] args, string workDir, TimeSpan timeout)
+    public static async Task<CliResult> Run(string file, string[] args, string workDir, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -66,6 +70,11 @@ public static class Processes
 
         start.Environment["FORECAST_SEEDS"] = Seeds;
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -144,7 +153,15 @@ public sealed class LocalCluster(string name, int redisPort, int siloPort, int g
 
     public string ClusterId { get; } = $"forecast-test-{name}";
 
-    public string Address => $"redis://127.0.0.1:{redisPort}";
+    /// <summary>Redis's password (null: none); the address then carries it.</summary>
+    public string? Password { get; init; }
+
+    public string Address => Password is null ? $"redis://127.0.0.1:{redisPort}" : $"redis://:{Password}@127.0.0.1:{redisPort}";
+
+    /// <summary>The address without the password.</summary>
+    public string PlainAddress => $"redis://127.0.0.1:{redisPort}";
+
+    public int RedisPort => redisPort;
 
     public bool Started { get; private set; }
 
@@ -157,10 +174,11 @@ public sealed class LocalCluster(string name, int redisPort, int siloPort, int g
 
     public async Task Up(int silos)
     {
-        var r = await Processes.Script("cluster-up.sh", silos.ToString(), "--port", redisPort.ToString(), "--silo-port", siloPort.ToString(),
-            "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId, "--state", StateDir, "--no-build");
+        string[] password = Password is null ? [] : ["--password", Password];
+        var r = await Processes.Script("cluster-up.sh", [silos.ToString(), "--port", redisPort.ToString(), "--silo-port", siloPort.ToString(),
+            "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId, "--state", StateDir, "--no-build", .. password]);
         Processes.Ok(r, "cluster-up.sh");
-        Assert.Contains(Address, r.Stdout);
+        Assert.Contains(PlainAddress.Replace("redis://", "", StringComparison.Ordinal), r.Stdout);
         Started = true;
     }
 
@@ -221,10 +239,10 @@ public sealed class LocalCluster(string name, int redisPort, int siloPort, int g
     }
 
     /// <summary>A cluster of up to <paramref name="silos"/> silos on free ports (silo ports, then gateway ports, one run).</summary>
-    public static LocalCluster OnFreePorts(string name, int silos)
+    public static LocalCluster OnFreePorts(string name, int silos, string? password = null)
     {
         var run = FreeRun(2 * silos);
-        return new LocalCluster(name, FreePort(), run, run + silos);
+        return new LocalCluster(name, FreePort(), run, run + silos) { Password = password };
     }
 
     /// <summary>A port free right now on loopback (for Redis).</summary>

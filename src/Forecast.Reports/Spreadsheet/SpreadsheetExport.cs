@@ -23,6 +23,7 @@ public static class SpreadsheetExport
         var temp = Path.Combine(folder, $".{Path.GetFileName(file)}.{Environment.ProcessId}.tmp.xlsx");
         try
         {
+            Directory.CreateDirectory(folder);
             MiniExcel.SaveAs(temp, sheets.ToDictionary(s => s.Key, s => (object)s.Value), overwriteFile: true);
             File.Move(temp, file, overwrite: true);
         }
