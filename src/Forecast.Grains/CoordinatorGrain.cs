@@ -40,8 +40,16 @@ public sealed class CoordinatorState
 public sealed class CoordinatorGrain(
     ModelCache models,
     ILogger<CoordinatorGrain> logger,
-    [PersistentState("run-v2", SiloBuilderExtensions.Storage)] IPersistentState<CoordinatorState> state) : Grain, ICoordinatorGrain
+    [PersistentState("run-v2", SiloBuilderExtensions.Storage)] IPersistentState<CoordinatorState> state) : Grain, ICoordinatorGrain, IRemindable
 {
+    /// <summary>
+    /// How often a running run's reminder fires (Orleans' minimum; shorter ones are "unsuitable for production"):
+    /// a run whose coordinator's silo died resumes within about this long, with nobody asking.
+    /// </summary>
+    public static readonly TimeSpan ResumeCheck = TimeSpan.FromMinutes(1);
+
+    private const string ResumeReminder = "resume";
+
     private RunStatus _status = new(Guid.Empty, RunState.Idle, 0, 0, null);
     private bool _running;
     private TrialTable? _table; // the finished run's table, once this activation holds it
@@ -89,8 +97,35 @@ public sealed class CoordinatorGrain(
         await state.WriteStateAsync();
         _status = new RunStatus(spec.RunId, RunState.Running, 0, 0, null);
         await Catalogue();
+        // the reminder wakes this grain wherever it can live while the run is unfinished: activation resumes it
+        await this.RegisterOrUpdateReminder(ResumeReminder, ResumeCheck, ResumeCheck);
         StartBackground(resumeAt: -1);
         return _status;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Being activated for this tick has resumed an unfinished run (OnActivateAsync); a finished one needs it no more.
+        if (reminderName == ResumeReminder && S.State is RunState.Done or RunState.Failed)
+        {
+            await Forget();
+        }
+    }
+
+    private async Task Forget()
+    {
+        try
+        {
+            if (await this.GetReminder(ResumeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e)
+        {
+            // the next tick tries again
+            logger.LogWarning("run {RunId}: dropping its resume reminder failed ({Error})", S.Spec?.RunId, e.Message);
+        }
     }
 
     public Task<RunStatus> Status() => Task.FromResult(_status);
@@ -169,6 +204,12 @@ public sealed class CoordinatorGrain(
             S.FinishedUtc = DateTime.UtcNow;
             await WriteWithRetry();
             _status = _status with { State = RunState.Done, Fraction = 1, TrialsDone = result.Table.Trials };
+            if (S.Activations > 1)
+            {
+                logger.LogWarning("run {RunId}: finished after resuming at trial {Trial}", spec.RunId, S.ResumedAtTrial);
+            }
+
+            await Forget();
             try
             {
                 await runner.Release();
@@ -193,6 +234,8 @@ public sealed class CoordinatorGrain(
             {
                 logger.LogError(w, "run {RunId}: could not persist the failure", spec.RunId);
             }
+
+            await Forget();
         }
         finally
         {

@@ -147,6 +147,7 @@ public static class SiloBuilderExtensions
                 r.ConfigurationOptions = redis.Clone();
                 r.GrainStorageSerializer = new OrleansGrainStorageSerializer(s);
             }));
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         }
 
         silo.Configure<EndpointOptions>(e =>
@@ -163,9 +164,10 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>In-memory grain storage "forecast" (single-silo and test clusters), same serializer as Redis.</summary>
+    /// <summary>In-memory grain storage "forecast" (single-silo and test clusters), same serializer as Redis, and in-memory reminders.</summary>
     public static ISiloBuilder AddForecastMemoryStorage(this ISiloBuilder silo) =>
-        silo.AddMemoryGrainStorage(Storage, o => o.Configure<Serializer>((m, s) => m.GrainStorageSerializer = new OrleansGrainStorageSerializer(s)));
+        silo.AddMemoryGrainStorage(Storage, o => o.Configure<Serializer>((m, s) => m.GrainStorageSerializer = new OrleansGrainStorageSerializer(s)))
+            .UseInMemoryReminderService();
 }
 
 /// <summary>

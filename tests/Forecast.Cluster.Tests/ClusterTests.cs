@@ -166,6 +166,62 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
     }
 
     [ClusterFact]
+    public async Task A_detached_run_whose_coordinators_silo_dies_resumes_and_finishes_with_nobody_asking()
+    {
+        var clock = Stopwatch.StartNew();
+        await Cluster.Ensure(3);
+        var dir = Processes.TempDir("unattended");
+        string[] run = ["run", "--trials", "3000", "--batch", "500", "--seed", "21"];
+        Processes.Ok(await Processes.Forecast(dir, [.. run, "--out", "E"]), "embedded run");
+        var detach = await Processes.Forecast(dir, [.. run, "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId, "--detach"]);
+        Processes.Ok(detach, "run --detach");
+        var id = Guid.Parse(detach.Stdout.Trim());
+
+        SiloProcess victim;
+        using (var client = await Cluster.Client())
+        {
+            var coordinator = client.Grains().GetGrain<ICoordinatorGrain>(id);
+            var watch = Stopwatch.StartNew();
+            while (true)
+            {
+                var seen = await coordinator.Checkpoints();
+                if (seen.Length >= 1)
+                {
+                    victim = Cluster.Silos.Single(s => s.SiloPort == SiloPort(seen[^1].Silo));
+                    break;
+                }
+
+                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "no checkpoint within 2 minutes");
+                await Task.Delay(50);
+            }
+        }
+
+        // the client is gone; the coordinator's silo dies; nobody calls the cluster until the survivors' logs say the run finished
+        LocalCluster.Kill(victim);
+        var killedAt = clock.Elapsed;
+        var survivors = Cluster.Silos.Where(s => s.Index != victim.Index).Select(s => Path.Combine(Cluster.StateDir, $"silo-{s.Index}.log")).ToList();
+        var finishedLine = $"run {id}: finished after resuming";
+        var deadline = Stopwatch.StartNew();
+        while (!survivors.Any(log => File.Exists(log) && ReadShared(log).Contains(finishedLine, StringComparison.Ordinal)))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), $"the run did not finish by itself within 3 minutes of the kill; survivors' logs:\n{string.Join("\n", survivors.Select(ReadShared))}");
+            await Task.Delay(500);
+        }
+
+        var finishedAfter = clock.Elapsed - killedAt;
+        var wait = await Processes.Forecast(dir, "runs", "wait", id.ToString(), "--out", "U", "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId);
+        Processes.Ok(wait, "runs wait after it finished");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "E", "forecast.json")), File.ReadAllBytes(Path.Combine(dir, "U", "forecast.json")));
+        Report(string.Create(CultureInfo.InvariantCulture, $"unattended: finished {finishedAfter.TotalSeconds:F1} s after the kill with no client call, total {clock.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    [ClusterFact]
     public async Task Restarting_every_silo_loses_no_finished_run()
     {
         var clock = Stopwatch.StartNew();

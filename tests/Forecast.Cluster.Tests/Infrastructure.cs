@@ -206,6 +206,34 @@ public sealed class LocalCluster(string name, int redisPort, int siloPort, int g
         await Up(n);
     }
 
+    /// <summary>
+    /// Starts silo <paramref name="silo"/> again on its ports, as cluster-up.sh does (the Redis address in its environment),
+    /// and records its new pid in the state dir so cluster-down.sh stops it.
+    /// </summary>
+    public SiloProcess Restart(SiloProcess silo)
+    {
+        var dll = Path.Combine(Processes.RepoRoot, "silo", "Forecast.Silo", "bin", "Release", "net10.0", "forecast-silo.dll");
+        var start = new ProcessStartInfo("bash")
+        {
+            ArgumentList =
+            {
+                "-c",
+                $"nohup dotnet '{dll}' --Forecast:ClusterId='{ClusterId}' --Forecast:SiloPort={silo.SiloPort} --Forecast:GatewayPort={silo.GatewayPort} --Forecast:Address=127.0.0.1 >>'{Path.Combine(StateDir, $"silo-{silo.Index}.log")}' 2>&1 </dev/null & echo $!",
+            },
+            RedirectStandardOutput = true,
+        };
+        start.Environment["FORECAST_Forecast__Redis"] = Address;
+        using var shell = Process.Start(start)!;
+        var pid = int.Parse(shell.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        shell.WaitForExit();
+        var restarted = silo with { Pid = pid };
+        File.WriteAllText(Path.Combine(StateDir, $"silo-{silo.Index}.pid"), $"{pid}\n");
+        var lines = File.ReadAllLines(Path.Combine(StateDir, "silos"))
+            .Select(l => l.Split(' ')[0] == silo.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) ? $"{silo.Index} {pid} {silo.SiloPort} {silo.GatewayPort}" : l);
+        File.WriteAllLines(Path.Combine(StateDir, "silos"), lines);
+        return restarted;
+    }
+
     /// <summary>SIGKILL (Process.Kill on Unix sends SIGKILL).</summary>
     public static void Kill(SiloProcess silo)
     {
