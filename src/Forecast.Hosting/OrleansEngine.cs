@@ -133,7 +133,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         var spec = new RunSpec(Guid.NewGuid(), request.Inputs, request.Plan.Validated(), _placement);
         var model = SimulationModel.Build(spec.Inputs); // bad inputs throw here, in the caller's process, before anything runs
         RunMemory.Check(model, spec.Plan, _embedded ? Environment.ProcessorCount : 0); // the table is finalised here; an embedded silo's agents step here too
-        await Coordinator(spec.RunId).Start(spec).WaitAsync(cancellation);
+        // A silo dying just then fails the call until the cluster notices; Start is idempotent, so try again (a refused spec is not retried).
+        await Retry(() => Coordinator(spec.RunId).Start(spec), spec.RunId, cancellation, transient: e => e is not ArgumentException);
         return spec.RunId;
     }
 
@@ -194,7 +195,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     private ICoordinatorGrain Coordinator(Guid runId) => _client.GetGrain<ICoordinatorGrain>(runId);
 
     /// <summary>Retries a call for up to <see cref="LostClusterAfter"/>.</summary>
-    private static async Task<T> Retry<T>(Func<Task<T>> call, Guid runId, CancellationToken cancellation)
+    private static async Task<T> Retry<T>(Func<Task<T>> call, Guid runId, CancellationToken cancellation, Func<Exception, bool>? transient = null)
     {
         var since = DateTime.UtcNow;
         while (true)
@@ -202,6 +203,10 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
             try
             {
                 return await call().WaitAsync(TimeSpan.FromSeconds(30), cancellation);
+            }
+            catch (Exception e) when (transient is not null && !transient(e))
+            {
+                throw;
             }
             catch (Exception e) when (e is not OperationCanceledException && DateTime.UtcNow - since < LostClusterAfter)
             {

@@ -15,7 +15,9 @@ public static class RunFolder
         {
             if (!Directory.Exists(dir))
             {
-                throw new InputException(dir, null, null, "no such folder: give the --out folder of a `forecast run`");
+                throw new InputException(dir, null, null, File.Exists(dir)
+                    ? "is a file; give the --out folder of a `forecast run`"
+                    : "no such folder: give the --out folder of a `forecast run`");
             }
 
             return null;

@@ -112,28 +112,8 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         Processes.Ok(detach, "run --detach");
         var id = Guid.Parse(detach.Stdout.Trim());
 
-        SiloProcess victim;
-        int checkpointsAtKill;
-        using (var client = await Cluster.Client())
-        {
-            var coordinator = client.Grains().GetGrain<ICoordinatorGrain>(id);
-            var watch = Stopwatch.StartNew();
-            while (true)
-            {
-                var seen = await coordinator.Checkpoints();
-                if (seen.Length >= 2)
-                {
-                    var port = SiloPort(seen[^1].Silo);
-                    victim = Cluster.Silos.Single(s => s.SiloPort == port);
-                    LocalCluster.Kill(victim); // SIGKILL the silo holding the coordinator
-                    checkpointsAtKill = seen.Length;
-                    break;
-                }
-
-                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "no two checkpoints within 2 minutes");
-                await Task.Delay(50);
-            }
-        }
+        var (victim, checkpointsAtKill) = await CoordinatorSilo(id, checkpoints: 2);
+        LocalCluster.Kill(victim); // SIGKILL the silo holding the coordinator
 
         var killedAt = clock.Elapsed;
         var wait = await Processes.Forecast(dir, "runs", "wait", id.ToString(), "--out", "K", "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId);
@@ -177,24 +157,7 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         Processes.Ok(detach, "run --detach");
         var id = Guid.Parse(detach.Stdout.Trim());
 
-        SiloProcess victim;
-        using (var client = await Cluster.Client())
-        {
-            var coordinator = client.Grains().GetGrain<ICoordinatorGrain>(id);
-            var watch = Stopwatch.StartNew();
-            while (true)
-            {
-                var seen = await coordinator.Checkpoints();
-                if (seen.Length >= 1)
-                {
-                    victim = Cluster.Silos.Single(s => s.SiloPort == SiloPort(seen[^1].Silo));
-                    break;
-                }
-
-                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "no checkpoint within 2 minutes");
-                await Task.Delay(50);
-            }
-        }
+        var (victim, _) = await CoordinatorSilo(id, checkpoints: 1);
 
         // the client is gone; the coordinator's silo dies; nobody calls the cluster until the survivors' logs say the run finished
         LocalCluster.Kill(victim);
@@ -213,6 +176,25 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         Processes.Ok(wait, "runs wait after it finished");
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "E", "forecast.json")), File.ReadAllBytes(Path.Combine(dir, "U", "forecast.json")));
         Report(string.Create(CultureInfo.InvariantCulture, $"unattended: finished {finishedAfter.TotalSeconds:F1} s after the kill with no client call, total {clock.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>The silo holding run <paramref name="id"/>'s coordinator, once it has checkpointed <paramref name="checkpoints"/> batches (and how many it had).</summary>
+    private async Task<(SiloProcess Silo, int Checkpoints)> CoordinatorSilo(Guid id, int checkpoints)
+    {
+        using var client = await Cluster.Client();
+        var coordinator = client.Grains().GetGrain<ICoordinatorGrain>(id);
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var seen = await coordinator.Checkpoints();
+            if (seen.Length >= checkpoints)
+            {
+                return (Cluster.Silos.Single(s => s.SiloPort == SiloPort(seen[^1].Silo)), seen.Length);
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"not {checkpoints} checkpoints within 2 minutes");
+            await Task.Delay(50);
+        }
     }
 
     private static string ReadShared(string path)

@@ -25,6 +25,11 @@ public static class InputFile
 
     public static string ReadText(string path, int maxBytes = MaxTextBytes)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new InputException("command line", null, null, "an input file's path is empty; give a file");
+        }
+
         if (Directory.Exists(path))
         {
             throw new InputException(path, null, null, "is a folder; give a file");
