@@ -169,10 +169,6 @@ public static class SharedOptions
         new(EngineKind.Orleans, parse.GetValue(Connect) ?? throw new InputException("command line", "--connect", null,
             "the runs commands need a cluster: --connect redis://HOST:PORT (or HOST:PORT of a silo's gateway)"), parse.GetValue(ClusterId)!);
 
-    /// <summary>Refuses (exit 2) a run that would not fit in this process's memory, before the --out folder is touched.</summary>
-    public static void CheckFits(ModelInputs inputs, RunPlan plan, EngineOptions engine) =>
-        RunMemory.Check(SimulationModel.Build(inputs), plan, engine.Kind == EngineKind.Local || engine.Connect is null ? Environment.ProcessorCount : 0);
-
     /// <summary>The --out folder, proved writable before any work.</summary>
     public static string WritableOut(ParseResult parse)
     {

@@ -71,6 +71,7 @@ public static class ForecastWeb
         var token = settings.Token is null ? null : Encoding.UTF8.GetBytes(settings.Token);
         // the cookie holds a value derived from the token (never the token), under a name of this port's own
         var cookieValue = token is null ? null : Convert.ToHexStringLower(HMACSHA256.HashData(token, "forecast page cookie"u8));
+        var cookieBytes = cookieValue is null ? null : Encoding.UTF8.GetBytes(cookieValue);
         return async (context, next) =>
         {
             var request = context.Request;
@@ -81,7 +82,7 @@ public static class ForecastWeb
                 var query = request.Query[TokenQuery].ToString();
                 var allowed = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? Same(auth["Bearer ".Length..], token)
                     : query.Length > 0 ? Same(query, token)
-                    : request.Cookies[cookieName] is { } cookie && Same(cookie, Encoding.UTF8.GetBytes(cookieValue!));
+                    : request.Cookies[cookieName] is { } cookie && Same(cookie, cookieBytes!);
                 if (!allowed)
                 {
                     context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -121,7 +122,7 @@ public static class ForecastWeb
     {
         var seeds = settings.SeedsDir;
         // what a comparison needs of each run: its scenario text and plan (not the whole inputs)
-        var runs = new Dictionary<string, (string Name, string ScenarioYaml, RunPlan Plan)>(StringComparer.Ordinal);
+        var runs = new Dictionary<string, (string Name, string InputsName, string ScenarioYaml, RunPlan Plan)>(StringComparer.Ordinal);
 
         app.MapGet("/", () => Results.Content(PageAsset("index.html"), "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Results.Content(PageAsset("app.js"), "text/javascript; charset=utf-8"));
@@ -165,7 +166,7 @@ public static class ForecastWeb
             });
             lock (runs)
             {
-                runs[job.Id] = (form.Inputs.ScenarioName, form.ScenarioYaml, form.Plan);
+                runs[job.Id] = (form.Name, form.Inputs.ScenarioName, form.ScenarioYaml, form.Plan);
             }
 
             return Accepted(job);
@@ -191,8 +192,7 @@ public static class ForecastWeb
                 {
                     var run = runs.TryGetValue(id, out var r) ? r
                         : throw new BadRequestException(field, $"'{id}' is not a run of this server; runs: {string.Join(", ", runs.Keys)}");
-                    var inputs = ModelInputs.Read(seeds) with { ScenarioName = run.Name, ScenarioYaml = run.ScenarioYaml };
-                    return (inputs, run.Plan, $"{ParametersLoader.Load(inputs).ScenarioName} ({id})");
+                    return (ModelInputs.Read(seeds) with { ScenarioName = run.InputsName, ScenarioYaml = run.ScenarioYaml }, run.Plan, $"{run.Name} ({id})");
                 }
             }
 
@@ -309,7 +309,7 @@ public static class ForecastWeb
     };
 
     private static string Label(RunForm form) =>
-        string.Create(CultureInfo.InvariantCulture, $"{ParametersLoader.Load(form.Inputs).ScenarioName} · {form.Plan.Trials:N0} trials · seed {form.Plan.Seed}");
+        string.Create(CultureInfo.InvariantCulture, $"{form.Name} · {form.Plan.Trials:N0} trials · seed {form.Plan.Seed}");
 
     private static IResult Accepted(Job job) =>
         Results.Text(Status(job).ToJsonString(Relaxed), "application/json", statusCode: StatusCodes.Status202Accepted);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Forecast.Inputs;
 using Forecast.Model;
 using Forecast.Running;
+using Forecast.Simulation;
 using Forecast.Studies;
 
 namespace Forecast.Web;
@@ -16,8 +17,8 @@ public sealed class BadRequestException(string field, string problem) : Exceptio
     public string Problem { get; } = problem;
 }
 
-/// <summary>A run the page asks for, checked: the scenario (its levers set as asked) as inputs, the plan, and the scenario text.</summary>
-public sealed record RunForm(string Scenario, ModelInputs Inputs, RunPlan Plan, IReadOnlyList<LeverSetting> Changed)
+/// <summary>A run the page asks for, checked: the scenario (its levers set as asked) as inputs, its name as forecast.json gives it, and the plan.</summary>
+public sealed record RunForm(string Name, ModelInputs Inputs, RunPlan Plan)
 {
     /// <summary>The scenario file of this run: `forecast run --scenario` on it gives the same forecast.json.</summary>
     public string ScenarioYaml => Inputs.ScenarioYaml;
@@ -57,7 +58,7 @@ public static class WebForms
         var inputs = ScenarioInputs(seedsDir, scenario);
         var trials = Integer(o, "trials", 1, maxTrials) ?? 2_000;
         var seed = (ulong)(Integer(o, "seed", 0, long.MaxValue) ?? 1);
-        var p = ParametersLoader.Load(inputs);
+        var p = SimulationModel.Build(inputs).Parameters;
         var changed = new List<LeverSetting>();
         if (o["levers"] is { } leversNode)
         {
@@ -88,7 +89,6 @@ public static class WebForms
         if (changed.Count > 0)
         {
             inputs = Variants.With(inputs, $"{p.ScenarioName} + {string.Join(", ", changed)}", changed);
-            ParametersLoader.Load(inputs);
         }
         else if (Variants.Tree(inputs)["name"] is null)
         {
@@ -96,17 +96,18 @@ public static class WebForms
             inputs = Variants.WithTree(inputs, p.ScenarioName, Variants.Tree(inputs));
         }
 
+        var model = SimulationModel.Build(inputs); // the variant checked like any run's inputs
         var plan = new RunPlan(seed, (int)trials).Validated();
         try
         {
-            RunMemory.Check(Forecast.Simulation.SimulationModel.Build(inputs), plan, Environment.ProcessorCount);
+            RunMemory.Check(model, plan, Environment.ProcessorCount);
         }
         catch (RunTooLargeException e)
         {
             throw new BadRequestException("trials", e.Message);
         }
 
-        return new RunForm(scenario, inputs, plan, changed);
+        return new RunForm(model.Parameters.ScenarioName, inputs, plan);
     }
 
     /// <summary>A comparison of two runs: {base: JOB, other: JOB}.</summary>

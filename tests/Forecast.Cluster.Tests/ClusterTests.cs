@@ -105,13 +105,7 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         await Cluster.Ensure(3);
         var dir = Processes.TempDir("kill");
         string[] run = ["run", "--trials", "3000", "--batch", "500", "--seed", "13"];
-        var embedded = await Processes.Forecast(dir, [.. run, "--out", "E"]);
-        Processes.Ok(embedded, "embedded run");
-
-        var detach = await Processes.Forecast(dir, [.. run, "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId, "--detach"]);
-        Processes.Ok(detach, "run --detach");
-        var id = Guid.Parse(detach.Stdout.Trim());
-
+        var id = await ReferenceThenDetached(dir, run);
         var (victim, checkpointsAtKill) = await CoordinatorSilo(id, checkpoints: 2);
         LocalCluster.Kill(victim); // SIGKILL the silo holding the coordinator
 
@@ -152,11 +146,7 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         await Cluster.Ensure(3);
         var dir = Processes.TempDir("unattended");
         string[] run = ["run", "--trials", "3000", "--batch", "500", "--seed", "21"];
-        Processes.Ok(await Processes.Forecast(dir, [.. run, "--out", "E"]), "embedded run");
-        var detach = await Processes.Forecast(dir, [.. run, "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId, "--detach"]);
-        Processes.Ok(detach, "run --detach");
-        var id = Guid.Parse(detach.Stdout.Trim());
-
+        var id = await ReferenceThenDetached(dir, run);
         var (victim, _) = await CoordinatorSilo(id, checkpoints: 1);
 
         // the client is gone; the coordinator's silo dies; nobody calls the cluster until the survivors' logs say the run finished
@@ -176,6 +166,15 @@ public sealed class ClusterTests(ThreeSiloCluster shared, ITestOutputHelper outp
         Processes.Ok(wait, "runs wait after it finished");
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "E", "forecast.json")), File.ReadAllBytes(Path.Combine(dir, "U", "forecast.json")));
         Report(string.Create(CultureInfo.InvariantCulture, $"unattended: finished {finishedAfter.TotalSeconds:F1} s after the kill with no client call, total {clock.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>Runs <paramref name="run"/> on the embedded silo into DIR/E (the reference bytes), then submits it detached to the cluster; its id.</summary>
+    private async Task<Guid> ReferenceThenDetached(string dir, string[] run)
+    {
+        Processes.Ok(await Processes.Forecast(dir, [.. run, "--out", "E"]), "embedded run");
+        var detach = await Processes.Forecast(dir, [.. run, "--connect", Cluster.Address, "--cluster-id", Cluster.ClusterId, "--detach"]);
+        Processes.Ok(detach, "run --detach");
+        return Guid.Parse(detach.Stdout.Trim());
     }
 
     /// <summary>The silo holding run <paramref name="id"/>'s coordinator, once it has checkpointed <paramref name="checkpoints"/> batches (and how many it had).</summary>

@@ -37,7 +37,6 @@ public static class RunCommand
                 throw new InputException("command line", "--detach", null, "needs --connect (a running cluster to leave the run on)");
             }
 
-            CheckFits(inputs, plan, engineChoice);
             var outDir = detach ? null : WritableOut(parse);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory.Open(engineChoice, cancel);

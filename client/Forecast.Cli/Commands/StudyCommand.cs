@@ -45,7 +45,6 @@ public static class StudyCommand
         var plan = Plan(parse, allowPrecision: false, StudyTrials);
         var engine = EngineChoice(parse);
         var (inputs, _) = CheckedInputs(parse, parse.GetValue(Scenario));
-        CheckFits(inputs, plan, engine);
         return (plan, engine, inputs, parse.GetValue(Out)!);
     }
 

@@ -32,20 +32,17 @@ public sealed record ModelInputs(
         var posterior = Path.Combine(seedsDir, PosteriorFile);
         scenarioPath ??= Path.Combine(seedsDir, DefaultScenario);
         return new ModelInputs(
-            Path.Combine(seedsDir, BaselineFile), ReadText(Path.Combine(seedsDir, BaselineFile)),
-            Path.Combine(seedsDir, TargetsFile), ReadText(Path.Combine(seedsDir, TargetsFile)),
+            Path.Combine(seedsDir, BaselineFile), InputFile.ReadText(Path.Combine(seedsDir, BaselineFile)),
+            Path.Combine(seedsDir, TargetsFile), InputFile.ReadText(Path.Combine(seedsDir, TargetsFile)),
             File.Exists(calibration) ? calibration : null,
-            File.Exists(calibration) ? ReadText(calibration) : null,
+            File.Exists(calibration) ? InputFile.ReadText(calibration) : null,
             File.Exists(posterior) ? posterior : null,
             File.Exists(posterior) ? InputFile.ReadText(posterior, InputFile.MaxCsvBytes) : null,
-            scenarioPath, ReadText(scenarioPath));
+            scenarioPath, InputFile.ReadText(scenarioPath));
     }
 
     /// <summary>The same inputs without the calibrated ensemble: every input from its prior.</summary>
     public ModelInputs WithoutCalibration() => this with { CalibrationName = null, CalibrationYaml = null, PosteriorName = null, PosteriorCsv = null };
-
-    /// <summary>An input file's text, checked (<see cref="InputFile.ReadText"/>).</summary>
-    public static string ReadText(string path) => InputFile.ReadText(path);
 
     /// <summary>Finds the seeds folder: FORECAST_SEEDS, else ./seeds or a seeds/ above the program.</summary>
     public static string LocateSeeds()
