@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Forecast.Engines;
 using Forecast.Grains;
 using Forecast.Running;
@@ -22,6 +23,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     private readonly IClusterClient _client;
     private readonly Placement _placement;
     private readonly bool _embedded;
+    private readonly StrongBox<bool> _stopping = new(); // the embedded silo's deliberate, cancelled stop has begun
 
     private OrleansEngine(IHost? host, IClusterClient client, string name, Placement placement, bool embedded)
     {
@@ -32,9 +34,10 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         _embedded = embedded;
     }
 
-    private OrleansEngine(IHost host, string name, Placement placement, bool embedded)
+    private OrleansEngine(IHost host, string name, Placement placement, bool embedded, StrongBox<bool>? stopping = null)
         : this(host, host.Services.GetRequiredService<IClusterClient>(), name, placement, embedded)
     {
+        _stopping = stopping ?? _stopping;
     }
 
     /// <summary>An engine over a client someone else hosts and stops (a silo host's own client; tests on an in-process cluster).</summary>
@@ -54,18 +57,23 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // It is stopped without deactivating its grains (see DisposeAsync): that is by design, not news.
-        foreach (var category in new[] { "Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain" })
-        {
-            builder.Logging.AddFilter(category, LogLevel.Error);
-        }
+        // One rule for every category (a rule of its own would replace this one for that category):
+        // warnings and above; the silo is stopped without deactivating its grains (see DisposeAsync),
+        // which is by design, not news, so the lifecycle's errors about it are not shown, nor, once
+        // that cancelled stop has begun, anything Orleans says below Critical (the reminder service
+        // reports its own stop as failed).
+        var stopping = new StrongBox<bool>();
+        string[] quiet = ["Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain"];
+        builder.Logging.AddFilter((_, category, level) => level >= LogLevel.Warning // first: Orleans asks about Trace on hot paths
+            && (level >= LogLevel.Critical
+                || ((level >= LogLevel.Error || !quiet.Any(q => category?.StartsWith(q, StringComparison.Ordinal) == true))
+                    && !(Volatile.Read(ref stopping.Value) && category?.StartsWith("Orleans.", StringComparison.Ordinal) == true))));
 
         var options = new SiloHostOptions { SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = $"forecast-embedded-{Environment.ProcessId}" };
         builder.UseOrleans(silo => silo.AddForecastSilo(options));
         var host = builder.Build();
         await host.StartAsync(cancellation);
-        return new OrleansEngine(host, "embedded silo", placement, embedded: true);
+        return new OrleansEngine(host, "embedded silo", placement, embedded: true, stopping);
     }
 
     /// <summary>Connects to a running silo's gateway.</summary>
@@ -230,6 +238,7 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
         // The embedded silo's grains hold nothing worth handing over once the results are written, so it
         // stops at once (a cancelled stop skips deactivating every agent grain); a client of a cluster
         // leaves gracefully.
+        Volatile.Write(ref _stopping.Value, _embedded);
         using var timeout = new CancellationTokenSource(_embedded ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
         try
         {
