@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds Release, runs every BenchmarkDotNet class, runs e2e.sh, and regenerates benchmarks/RESULTS.md
+# Builds Release, runs every BenchmarkDotNet class, e2e.sh and (not in quick mode, where numpy is
+# installed) benchmarks/numpy/compare.sh, and regenerates benchmarks/RESULTS.md
 # (each goal: measured figure, goal, MET / NOT MET).
 #
 # usage: benchmarks/run.sh [--quick | --long] [--out FILE]
 #   (none)   full run for the committed RESULTS.md (~10-20 minutes on 2 cores): few iterations per
 #            benchmark rather than BenchmarkDotNet's default stopping rule; e2e at 10,000 trials
-#   --quick  CI: ShortRun job, smallest params, e2e at 1,000 trials (a few minutes)
+#   --quick  CI: ShortRun job, smallest params, e2e at 1,000 trials, no numpy comparison (a few minutes)
 #   --long   BenchmarkDotNet's default job, plus 100,000 trials in the scaling class (slow)
 #   --out    write the report elsewhere (default benchmarks/RESULTS.md)
 #
@@ -72,9 +73,21 @@ if [ "$cli_built" = 1 ]; then
 fi
 echo "e2e_seconds=$(( $(date +%s) - t0 ))" >> "$machine"
 
+if [ "$mode" != quick ]; then
+  echo "run.sh: the enterprise kernel in numpy beside the C# one"
+  t0=$(date +%s)
+  bash benchmarks/numpy/compare.sh --no-build --out "$art/numpy.txt"
+  case $? in
+    0) ;;
+    3) echo "run.sh: numpy is not installed; item 8 is not measured" >&2 ;;
+    *) echo "run.sh: the numpy comparison failed" >&2; status=1 ;;
+  esac
+  echo "numpy_seconds=$(( $(date +%s) - t0 ))" >> "$machine"
+fi
+
 echo "load_end=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)" >> "$machine"
 echo "run.sh: writing $out"
-dotnet "$bench" report --artifacts "$art" --out "$out" --e2e "$art/e2e.txt" --machine "$machine" --mode "$mode" --started "$started" \
+dotnet "$bench" report --artifacts "$art" --out "$out" --e2e "$art/e2e.txt" --numpy "$art/numpy.txt" --machine "$machine" --mode "$mode" --started "$started" \
   || { echo "run.sh: the report failed" >&2; status=1; }
 
 echo "run.sh: done in $(( $(date +%s) - started )) s (exit $status)"

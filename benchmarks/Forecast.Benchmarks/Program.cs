@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using Forecast.Benchmarks;
 
 // `report ...` regenerates RESULTS.md from BenchmarkDotNet's exports (see ResultsReport);
+// `export-kernel DIR` writes the numpy comparison's inputs (see KernelExport);
 // anything else goes to BenchmarkDotNet, with `--mode quick|full|long` picking the run length.
 if (args.Length > 0 && args[0] == "report")
 {
     return ResultsReport.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "export-kernel")
+{
+    return KernelExport.Run(args[1..]);
 }
 
 var (mode, rest) = BenchMode.Extract(args);

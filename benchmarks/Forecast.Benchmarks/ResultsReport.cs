@@ -37,7 +37,7 @@ public static class ResultsReport
 
         if (!options.TryGetValue("artifacts", out var artifacts) || !options.TryGetValue("out", out var outPath))
         {
-            Console.Error.WriteLine("usage: report --artifacts DIR --out FILE [--e2e FILE] [--machine FILE] [--mode M] [--started UNIX]");
+            Console.Error.WriteLine("usage: report --artifacts DIR --out FILE [--e2e FILE] [--numpy FILE] [--machine FILE] [--mode M] [--started UNIX]");
             return 2;
         }
 
@@ -46,10 +46,11 @@ public static class ResultsReport
         rows.AddRange(LoadRows(Path.Combine(artifacts, "avx2", "results")).Select(r => r with { Type = Avx2Prefix + r.Type }));
         var e2e = options.TryGetValue("e2e", out var e2ePath) ? KeyValues(e2ePath) : [];
         var machine = options.TryGetValue("machine", out var machinePath) ? KeyValues(machinePath) : [];
+        var numpy = options.TryGetValue("numpy", out var numpyPath) && File.Exists(numpyPath) ? KeyValues(numpyPath) : [];
         var mode = options.GetValueOrDefault("mode", BenchMode.Full);
         var started = options.TryGetValue("started", out var s) ? long.Parse(s, Inv) : (long?)null;
 
-        var text = Write(rows, e2e, machine, mode, started, Path.Combine(artifacts, "results"));
+        var text = Write(rows, e2e, numpy, machine, mode, started, Path.Combine(artifacts, "results"));
         File.WriteAllText(outPath, text);
         Console.WriteLine(text);
         return 0;
@@ -119,7 +120,7 @@ public static class ResultsReport
         return d;
     }
 
-    private static string Write(List<Row> rows, Dictionary<string, string> e2e, Dictionary<string, string> machine,
+    private static string Write(List<Row> rows, Dictionary<string, string> e2e, Dictionary<string, string> numpy, Dictionary<string, string> machine,
         string mode, long? started, string resultsDir)
     {
         Row? Find(string type, string method, params (string Key, string Value)[] ps) => rows.FirstOrDefault(r =>
@@ -365,6 +366,22 @@ public static class ResultsReport
             }
         }
 
+        // 8. The same kernel in numpy (benchmarks/numpy/compare.sh): the engine runs on every core, numpy on one.
+        if (numpy.TryGetValue("speedup_parallel", out var sp) && numpy.TryGetValue("speedup_1thread", out var s1))
+        {
+            var parallel = double.Parse(sp, Inv);
+            Goal("8 numpy: the enterprise kernel in numpy (same inputs; every per-trial metric sum checked equal) / the C# kernel, "
+                + $"{numpy.GetValueOrDefault("cs_threads", "?")} threads, ns/agent-trial-year",
+                $"{F(parallel, 1)}x faster ({numpy["numpy_ns"]} vs {numpy["cs_parallel_ns"]} ns); one C# thread: {F(double.Parse(s1, Inv), 1)}x ({numpy["cs_1thread_ns"]} ns)",
+                ">= 20x faster", parallel >= 20,
+                $"numpy {numpy.GetValueOrDefault("numpy_version", "?")} is single-threaded; check: {numpy.GetValueOrDefault("numpy_check", "?")}");
+        }
+        else
+        {
+            Goal("8 numpy: the enterprise kernel in numpy / the C# kernel", "-", ">= 20x faster", null,
+                mode == BenchMode.Quick ? "not run in quick mode" : "numpy not installed (apt-get install python3-numpy)");
+        }
+
         var sb = new StringBuilder();
         sb.AppendLine("# Benchmark results");
         sb.AppendLine();
@@ -455,6 +472,31 @@ public static class ResultsReport
                 + "run from the repository root, output to a temporary folder), measured with " + e2e.GetValueOrDefault("tool", "?")
                 + "; each figure is the " + (e2e.GetValueOrDefault("runs", "1") == "1" ? "only run" : $"median of {e2e["runs"]} runs") + ". "
                 + "CPU = user + sys of the whole process (median). Throughput ratio = local wall / grain wall; CPU ratio = grain CPU / local CPU (same trials).");
+        }
+        else
+        {
+            sb.AppendLine("Not measured.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## numpy comparison (item 8)");
+        sb.AppendLine();
+        if (numpy.Count > 0)
+        {
+            sb.AppendLine("```");
+            foreach (var (k, v) in numpy)
+            {
+                sb.AppendLine($"{k}={v}");
+            }
+
+            sb.AppendLine("```");
+            sb.AppendLine();
+            sb.AppendLine("From `benchmarks/numpy/compare.sh`: `Forecast.Benchmarks export-kernel` runs one 1,000-trial batch of the baseline (2021-2025) as the local engine does, "
+                + "saves each year's per-trial rates and counts with the enterprises' per-trial metric sums, and times the C# enterprise steps on them (median of 5; one thread, then every core). "
+                + "`enterprise_kernel.py` steps the same enterprises through the same years in numpy (whole arrays of 256 agents x 1,000 trials per operation, the same single-precision "
+                + "expressions and Philox4x32-10 uniforms, dormant agents skipped as the engines do), checks that every metric's per-trial sum equals the C# one in every year, "
+                + "then times itself (median of its repeats). Only the enterprise kernel is compared (the district layer and incubators are not ported); "
+                + "numpy gets glibc settings that keep freed temporaries for reuse (without them it is about 4x slower here).");
         }
         else
         {
