@@ -23,10 +23,11 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     private readonly IClusterClient _client;
     private readonly Placement _placement;
     private readonly bool _embedded;
-    private readonly StrongBox<bool> _stopping = new(); // the embedded silo's deliberate, cancelled stop has begun
+    private readonly StrongBox<bool> _stopping; // the embedded silo's deliberate, cancelled stop has begun
 
-    private OrleansEngine(IHost? host, IClusterClient client, string name, Placement placement, bool embedded)
+    private OrleansEngine(IHost? host, IClusterClient client, string name, Placement placement, bool embedded, StrongBox<bool>? stopping = null)
     {
+        _stopping = stopping ?? new StrongBox<bool>();
         _host = host;
         _client = client;
         Name = name;
@@ -35,9 +36,8 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     }
 
     private OrleansEngine(IHost host, string name, Placement placement, bool embedded, StrongBox<bool>? stopping = null)
-        : this(host, host.Services.GetRequiredService<IClusterClient>(), name, placement, embedded)
+        : this(host, host.Services.GetRequiredService<IClusterClient>(), name, placement, embedded, stopping)
     {
-        _stopping = stopping ?? _stopping;
     }
 
     /// <summary>An engine over a client someone else hosts and stops (a silo host's own client; tests on an in-process cluster).</summary>
@@ -57,17 +57,11 @@ public sealed class OrleansEngine : IForecastEngine, IRunStore
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
-        // One rule for every category (a rule of its own would replace this one for that category):
-        // warnings and above; the silo is stopped without deactivating its grains (see DisposeAsync),
-        // which is by design, not news, so the lifecycle's errors about it are not shown, nor, once
-        // that cancelled stop has begun, anything Orleans says below Critical (the reminder service
-        // reports its own stop as failed).
+        // One rule for every category, Warning and above, decided by EmbeddedLog.Shows. It replaces a
+        // configured default level; a configured category (Logging__LogLevel__Orleans=...) still takes over for its category.
         var stopping = new StrongBox<bool>();
-        string[] quiet = ["Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain"];
-        builder.Logging.AddFilter((_, category, level) => level >= LogLevel.Warning // first: Orleans asks about Trace on hot paths
-            && (level >= LogLevel.Critical
-                || ((level >= LogLevel.Error || !quiet.Any(q => category?.StartsWith(q, StringComparison.Ordinal) == true))
-                    && !(Volatile.Read(ref stopping.Value) && category?.StartsWith("Orleans.", StringComparison.Ordinal) == true))));
+        builder.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, null, LogLevel.Warning,
+            (_, category, level) => EmbeddedLog.Shows(category, level, Volatile.Read(ref stopping.Value)))));
 
         var options = new SiloHostOptions { SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = $"forecast-embedded-{Environment.ProcessId}" };
         builder.UseOrleans(silo => silo.AddForecastSilo(options));
@@ -269,4 +263,48 @@ internal sealed class HostedByCaller : IHostLifetime
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// What the embedded silo's log shows (warnings and above): the silo is stopped without deactivating
+/// its grains once the results are written (a cancelled stop, see <see cref="OrleansEngine.DisposeAsync"/>),
+/// which is by design, not news, so the silo lifecycle's errors about it are not shown, and once that
+/// stop has begun nothing from Orleans below Critical is (its reminder service reports its own stop as failed).
+/// </summary>
+internal static class EmbeddedLog
+{
+    private static readonly string[] Lifecycle = ["Orleans.Runtime.SiloLifecycleSubject", "Orleans.Runtime.Silo", "Orleans.Grain"];
+
+    public static bool Shows(string? category, LogLevel level, bool stopping)
+    {
+        if (level >= LogLevel.Critical)
+        {
+            return true;
+        }
+
+        if (level < LogLevel.Warning || category is null)
+        {
+            return level >= LogLevel.Warning;
+        }
+
+        if (stopping && category.StartsWith("Orleans.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (level >= LogLevel.Error)
+        {
+            return true;
+        }
+
+        foreach (var prefix in Lifecycle)
+        {
+            if (category.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
