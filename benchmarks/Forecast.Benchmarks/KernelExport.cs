@@ -130,7 +130,9 @@ public static class KernelExport
         {
             if (!parallel)
             {
-                StepEnterprises(model, ctx, states, new Accumulator(ctx.Trials), 0, firms);
+                var acc = new Accumulator(ctx.Trials);
+                StepEnterprises(model, ctx, states, acc, 0, firms);
+                acc.Flush();
                 continue;
             }
 
@@ -238,6 +240,11 @@ internal static class Npy
     public static void Write<T>(string path, T[] values, params int[] shape)
         where T : unmanaged
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("the .npy files are written little-endian, as this machine's memory");
+        }
+
         var descr = typeof(T) == typeof(float) ? "<f4" : typeof(T) == typeof(int) ? "<i4" : typeof(T) == typeof(long) ? "<i8"
             : throw new ArgumentException($"no .npy type for {typeof(T)}");
         if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)

@@ -5,7 +5,9 @@
 # Prints key=value lines (numpy and C# ns per agent-trial-year, and how many times faster C# is).
 #
 # usage: benchmarks/numpy/compare.sh [--no-build] [--repeats R] [--out FILE]
-# Needs numpy (Debian: apt-get install python3-numpy); exits 3 when it is missing, 1 on a mismatch.
+#   --repeats  numpy's timed repeats (default 3; the C# side always takes the median of 5)
+# Needs numpy (Debian: apt-get install python3-numpy); exits 3 when it is missing, 1 on a mismatch
+# (the exported folder is then kept and named, to look into).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,12 +39,11 @@ if [ "$build" = 1 ]; then
 fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'if [ $? = 0 ]; then rm -rf "$tmp"; else echo "compare.sh: the exported batch is kept in $tmp" >&2; fi' EXIT
 dotnet benchmarks/Forecast.Benchmarks/bin/Release/net10.0/Forecast.Benchmarks.dll export-kernel "$tmp" --repeats 5 >&2
 
-# numpy at its best here: every array operation makes temporaries of several MB, and glibc hands
-# those out with mmap and back with munmap, a page fault per 4 KiB each time (4x slower on this VM);
-# these keep freed memory in the heap for the next temporary.
+# malloc tuned so numpy's temporaries are reused: every array operation makes temporaries of
+# several MB, which glibc otherwise maps and unmaps each time (a page fault per 4 KiB of each).
 export MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=536870912
 args=("$tmp" --repeats "$repeats")
 if [ -n "$out" ]; then args+=(--out "$out"); fi

@@ -6,8 +6,8 @@ enterprise profiles, the step rules, and one batch's yearly contexts: the per-tr
 counts the agents read, with the C# kernel's per-trial metric sums), steps every enterprise
 through the same years with the same single-precision arithmetic and the same Philox4x32-10
 uniforms, checks that every per-trial metric sum equals the C# one, then times the steps
-(median of --repeats) and prints key=value lines: numpy's ns per agent-trial-year and the ratio to
-the C# figures in DIR/kernel-cs.txt.
+(median of --repeats) and prints key=value lines: numpy's ns per agent-trial-year and how many times
+faster the C# kernel (DIR/kernel-cs.txt) is, on one thread and on every core.
 
 The numpy code is written as a numpy user would write it: whole arrays of (agents x trials) per
 operation, boolean masks for branches, awake agents only (as the C# engines skip dormant ones).
@@ -268,15 +268,20 @@ def main():
     lines = [
         "numpy_check=identical",
         f"numpy_version={np.__version__}",
+        f"agents={cs['agents']}",
+        f"trials={cs['trials']}",
+        f"years={kernel.years[0]}-{kernel.years[-1]}",
+        f"numpy_chunk={args.chunk}",
         f"numpy_repeats={args.repeats}",
+        f"cs_repeats={cs['repeats']}",
         f"numpy_s={median:.4f}",
         f"numpy_ns={median * 1e9 / work:.3f}",
         f"cs_1thread_ns={cs['cs_1thread_ns']}",
         f"cs_parallel_ns={cs['cs_parallel_ns']}",
         f"cs_threads={cs['cs_threads']}",
         f"vector_path={cs['vector_path']}",
-        f"speedup_1thread={median / float(cs['cs_1thread_s']):.1f}",
-        f"speedup_parallel={median / float(cs['cs_parallel_s']):.1f}",
+        f"cs_speedup_1thread={median / float(cs['cs_1thread_s']):.1f}",
+        f"cs_speedup_parallel={median / float(cs['cs_parallel_s']):.1f}",
     ]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
