@@ -53,6 +53,42 @@ public sealed class SensitivityTests
     }
 
     [Fact]
+    public void An_output_that_is_not_finite_is_refused()
+    {
+        // Share adds zero-weight trials as exact zeros, which holds for finite outputs only.
+        var x = Inputs();
+        var y = x[0].ToArray();
+        y[17] = double.NaN;
+        Assert.Throws<ArgumentException>(() => Rank(y, x));
+        y[17] = double.PositiveInfinity;
+        Assert.Throws<ArgumentException>(() => Rank(y, x));
+    }
+
+    [Fact]
+    public void A_bootstrap_share_equals_the_share_of_the_resample_written_out()
+    {
+        // Weights are copies of trials: the weighted share must equal the plain share over the resample itself.
+        var x = Inputs();
+        var y = x[0].Zip(x[1], (a, b) => a + (2 * b)).ToArray();
+        var classes = Sensitivity.ClassesOf(x[1], Sensitivity.Classes(N))!;
+        var weights = Sensitivity.Resamples(N, 11, 1)[0];
+        var expandedY = new List<double>();
+        var expandedClasses = new List<int>();
+        for (var t = 0; t < N; t++)
+        {
+            for (var k = 0; k < weights[t]; k++)
+            {
+                expandedY.Add(y[t]);
+                expandedClasses.Add(classes[t]);
+            }
+        }
+
+        var weighted = Sensitivity.Share(y, classes, Sensitivity.Classes(N), weights);
+        var plain = Sensitivity.Share([.. expandedY], [.. expandedClasses], Sensitivity.Classes(N), null);
+        Assert.Equal(plain, weighted, 9);
+    }
+
+    [Fact]
     public void Tied_values_share_a_class()
     {
         var x = Enumerable.Range(0, 100).Select(i => (double)(i / 30)).ToArray(); // four runs of ties: 30, 30, 30, 10
