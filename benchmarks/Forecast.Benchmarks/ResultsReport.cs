@@ -120,6 +120,18 @@ public static class ResultsReport
         return d;
     }
 
+    /// <summary>A key=value file as the report shows it: one fenced block, in the file's order.</summary>
+    private static void KeyValueBlock(StringBuilder sb, Dictionary<string, string> values)
+    {
+        sb.AppendLine("```");
+        foreach (var (k, v) in values)
+        {
+            sb.AppendLine($"{k}={v}");
+        }
+
+        sb.AppendLine("```");
+    }
+
     private static string Write(List<Row> rows, Dictionary<string, string> e2e, Dictionary<string, string> numpy, Dictionary<string, string> machine,
         string mode, long? started, string resultsDir)
     {
@@ -459,13 +471,7 @@ public static class ResultsReport
         sb.AppendLine();
         if (e2e.Count > 0)
         {
-            sb.AppendLine("```");
-            foreach (var (k, v) in e2e)
-            {
-                sb.AppendLine($"{k}={v}");
-            }
-
-            sb.AppendLine("```");
+            KeyValueBlock(sb, e2e);
             sb.AppendLine();
             sb.AppendLine("Wall time from process start to exit of the Release build (`dotnet client/Forecast.Cli/bin/Release/net10.0/forecast.dll run ...`, "
                 + "run from the repository root, output to a temporary folder), measured with " + e2e.GetValueOrDefault("tool", "?")
@@ -482,13 +488,7 @@ public static class ResultsReport
         sb.AppendLine();
         if (numpy.Count > 0)
         {
-            sb.AppendLine("```");
-            foreach (var (k, v) in numpy)
-            {
-                sb.AppendLine($"{k}={v}");
-            }
-
-            sb.AppendLine("```");
+            KeyValueBlock(sb, numpy);
             sb.AppendLine();
             sb.AppendLine($"From `benchmarks/numpy/compare.sh`: `Forecast.Benchmarks export-kernel` runs one {numpy.GetValueOrDefault("trials", "?")}-trial batch of the baseline "
                 + $"({numpy.GetValueOrDefault("years", "?")}) as the local engine does, saves each year's per-trial rates and counts with the enterprises' per-trial metric sums, "
