@@ -490,7 +490,7 @@ public static class ResultsReport
         {
             KeyValueBlock(sb, numpy);
             sb.AppendLine();
-            sb.AppendLine($"From `benchmarks/numpy/compare.sh`: `Forecast.Benchmarks export-kernel` runs one {numpy.GetValueOrDefault("trials", "?")}-trial batch of the baseline "
+            sb.AppendLine($"From `benchmarks/numpy/compare.sh`: `Forecast.Benchmarks export-kernel` runs one {(int.TryParse(numpy.GetValueOrDefault("trials"), Inv, out var nt) ? nt.ToString("N0", Inv) : "?")}-trial batch of the baseline "
                 + $"({numpy.GetValueOrDefault("years", "?")}) as the local engine does, saves each year's per-trial rates and counts with the enterprises' per-trial metric sums, "
                 + $"and times the C# enterprise steps on them (median of {numpy.GetValueOrDefault("cs_repeats", "?")}; one thread, then every core). "
                 + $"`enterprise_kernel.py` steps the same enterprises through the same years in numpy (whole arrays of {numpy.GetValueOrDefault("numpy_chunk", "?")} agents x the trials per operation, "
