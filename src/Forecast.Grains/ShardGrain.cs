@@ -13,6 +13,13 @@ namespace Forecast.Grains;
 [SiloIndexPlacement]
 public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
 {
+    /// <summary>
+    /// Agents a turn goes through: calling (and, in a run's first year, activating) tens of thousands of
+    /// agents in one turn took over Orleans' one-second turn warning on a loaded machine, so the shard
+    /// yields between groups. The pool's sums are exact: the order the calls run in changes nothing.
+    /// </summary>
+    private const int AgentsPerTurn = 256;
+
     private IEnterpriseGrain[]? _enterprises; // a shard's key fixes its run, shard count and slice
     private IIncubatorGrain[]? _incubators;
     private string? _runKey; // the key's prefix: the run and its placement epoch
@@ -40,9 +47,9 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         var profiles = model.Population.Enterprises;
         var first = Slice(firms, run.Placement.Shards, shard);
         var firstSlot = Slice(slots, run.Placement.Shards, shard);
-        // References made once per shard activation (GetGrain resolves the interface by reflection each time).
-        _enterprises ??= Enumerable.Range(first, Slice(firms, run.Placement.Shards, shard + 1) - first)
-            .Select(a => GrainFactory.GetGrain<IEnterpriseGrain>(a, agentKey)).ToArray();
+        // References made once per shard activation, when an agent is first called (GetGrain resolves
+        // the interface by reflection each time: tens of thousands of them took seconds in one turn).
+        _enterprises ??= new IEnterpriseGrain[Slice(firms, run.Placement.Shards, shard + 1) - first];
         _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
             .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, agentKey)).ToArray();
         if (_calledEnterprise.Length != _enterprises.Length)
@@ -54,8 +61,14 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
         {
             if (!EnterpriseAgent.IsDormant(profiles[first + k], ctx))
             {
-                calls.Add(_enterprises[k].Step(request)); // a dormant entrant's step does nothing
+                var agent = _enterprises[k] ??= GrainFactory.GetGrain<IEnterpriseGrain>(first + k, agentKey);
+                calls.Add(agent.Step(request)); // a dormant entrant's step does nothing
                 _calledEnterprise[k] = true;
+            }
+
+            if ((k + 1) % AgentsPerTurn == 0)
+            {
+                await Task.Yield(); // see AgentsPerTurn
             }
         }
 

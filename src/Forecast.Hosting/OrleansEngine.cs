@@ -269,7 +269,8 @@ internal sealed class HostedByCaller : IHostLifetime
 /// What the embedded silo's log shows (warnings and above): the silo is stopped without deactivating
 /// its grains once the results are written (a cancelled stop, see <see cref="OrleansEngine.DisposeAsync"/>),
 /// which is by design, not news, so the silo lifecycle's errors about it are not shown, and once that
-/// stop has begun nothing from Orleans below Critical is (its reminder service reports its own stop as failed).
+/// stop has begun nothing from the silo (Orleans, Forecast's grains) below Critical is: its reminder
+/// service reports its own stop as failed, a coordinator that outlives its run's result cannot update the catalogue.
 /// </summary>
 internal static class EmbeddedLog
 {
@@ -287,7 +288,7 @@ internal static class EmbeddedLog
             return level >= LogLevel.Warning;
         }
 
-        if (stopping && category.StartsWith("Orleans.", StringComparison.Ordinal))
+        if (stopping && (category.StartsWith("Orleans.", StringComparison.Ordinal) || category.StartsWith("Forecast.Grains.", StringComparison.Ordinal)))
         {
             return false;
         }

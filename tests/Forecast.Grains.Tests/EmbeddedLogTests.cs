@@ -16,8 +16,9 @@ public sealed class EmbeddedLogTests
     [InlineData("Orleans.Runtime.ReminderService.LocalReminderService", LogLevel.Error, true, false)] // the stop's own complaint
     [InlineData("Orleans.Runtime.SiloLifecycleSubject", LogLevel.Error, true, false)]
     [InlineData("Orleans.Runtime.Catalog", LogLevel.Critical, true, true)] // Critical always
-    [InlineData("Forecast.Grains.CoordinatorGrain", LogLevel.Error, true, true)] // Forecast's own, even while stopping
-    [InlineData("Forecast.Grains.CoordinatorGrain", LogLevel.Warning, false, true)]
+    [InlineData("Forecast.Grains.CoordinatorGrain", LogLevel.Warning, false, true)] // the grains' own during a run
+    [InlineData("Forecast.Grains.CoordinatorGrain", LogLevel.Warning, true, false)] // "catalogue not updated: Silo stopping"
+    [InlineData("Forecast.Hosting.OrleansEngine", LogLevel.Error, true, true)] // the engine's own, even while stopping
     [InlineData("Microsoft.Hosting.Lifetime", LogLevel.Warning, true, true)]
     [InlineData(null, LogLevel.Warning, false, true)]
     [InlineData(null, LogLevel.Debug, false, false)]
