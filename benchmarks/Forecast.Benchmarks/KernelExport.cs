@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Forecast.Aggregation;
 using Forecast.Model;
 using Forecast.Random;
+using Forecast.Running;
 using Forecast.Simulation;
 
 namespace Forecast.Benchmarks;
@@ -61,7 +63,7 @@ public static class KernelExport
         var run = coordinator.RunYears(model.LastYear, ctx =>
         {
             var acc = new Accumulator(trials);
-            StepEnterprises(model, ctx, states, acc, 0, firms.Length);
+            LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms.Length);
             var enterprises = acc.Flush();
             expected.Add((long[])enterprises.Values.Clone());
             contexts.Add(ctx);
@@ -131,35 +133,19 @@ public static class KernelExport
             if (!parallel)
             {
                 var acc = new Accumulator(ctx.Trials);
-                StepEnterprises(model, ctx, states, acc, 0, firms);
+                LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms);
                 acc.Flush();
                 continue;
             }
 
-            const int chunk = 256;
+            const int chunk = LocalBatchRunner.ChunkSize;
             Parallel.For(0, (firms + chunk - 1) / chunk, () => new Accumulator(ctx.Trials),
                 (c, _, acc) =>
                 {
-                    StepEnterprises(model, ctx, states, acc, c * chunk, Math.Min(firms, (c + 1) * chunk));
+                    LocalBatchRunner.StepEnterprises(model, ctx, states, acc, c * chunk, Math.Min(firms, (c + 1) * chunk));
                     return acc;
                 },
                 acc => acc.Flush());
-        }
-    }
-
-    private static void StepEnterprises(SimulationModel model, YearContext ctx, EnterpriseState[] states, Accumulator acc, int from, int to)
-    {
-        var firms = model.Population.Enterprises;
-        var trials = ctx.Trials;
-        for (var a = from; a < to; a++)
-        {
-            var span = states.AsSpan(a * trials, trials);
-            if (ctx.Year == model.FirstYear)
-            {
-                EnterpriseAgent.Init(firms[a], span, ctx, model.Rules, acc);
-            }
-
-            EnterpriseAgent.Step(firms[a], (uint)a, span, ctx, model.Rules, acc);
         }
     }
 
@@ -200,37 +186,37 @@ public static class KernelExport
     /// <summary>The step rules as the kernel holds them (singles), the seed's Philox key and the run's shape, as JSON.</summary>
     private static void WriteRules(string dir, StepRules r, SimulationModel model, int trials)
     {
-        string F(double v) => ((float)v).ToString("R", CultureInfo.InvariantCulture);
-        string L(IEnumerable<double> v) => "[" + string.Join(", ", v.Select(F)) + "]";
+        static float[] Singles(IEnumerable<double> v) => v.Select(x => (float)x).ToArray();
         var (k0, k1) = Streams.Key(BenchModels.Seed);
-        var json = new StringBuilder("{\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"key\": [{k0}, {k1}],\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"trials\": {trials},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"first_year\": {model.FirstYear},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"last_year\": {model.LastYear},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"certificate_years\": {r.CertificateYears},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"exit_rate\": {L(r.ExitRate)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"hte_apply\": {L(r.HteApply)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"ptsme_listing_candidate\": {F(r.PtsmeListingCandidate)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"ptsme_listing_eaglet\": {F(r.PtsmeListingEaglet)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"institution_upgrade\": {L(r.InstitutionUpgrade)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"hte_pass_cap\": {F(r.HtePassCap)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"eaglet_max_age\": {F(r.EagletMaxAge)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"eaglet_max_revenue\": {F(r.EagletMaxRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"rd_threshold_small\": {F(r.RdThresholdSmall)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"rd_threshold_medium\": {F(r.RdThresholdMedium)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"rd_threshold_large\": {F(r.RdThresholdLarge)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"medium_revenue\": {F(r.MediumRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"large_revenue\": {F(r.LargeRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"exit_small_revenue\": {F(r.ExitSmallRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"exit_large_revenue\": {F(r.ExitLargeRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"sme_max_revenue\": {F(r.SmeMaxRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"above_scale_revenue\": {F(r.AboveScaleRevenue)},\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"metrics\": [{string.Join(", ", Enum.GetNames<Metric>().Select(m => $"\"{m}\""))}],\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"rates\": [{string.Join(", ", Enum.GetNames<Rate>().Select(m => $"\"{m}\""))}],\n")
-            .Append(CultureInfo.InvariantCulture, $"  \"counts\": [{string.Join(", ", Enum.GetNames<TrialCount>().Select(m => $"\"{m}\""))}]\n")
-            .Append("}\n");
-        File.WriteAllText(Path.Combine(dir, "rules.json"), json.ToString());
+        var rules = new Dictionary<string, object>
+        {
+            ["key"] = new[] { k0, k1 },
+            ["trials"] = trials,
+            ["first_year"] = model.FirstYear,
+            ["last_year"] = model.LastYear,
+            ["certificate_years"] = r.CertificateYears,
+            ["exit_rate"] = Singles(r.ExitRate),
+            ["hte_apply"] = Singles(r.HteApply),
+            ["ptsme_listing_candidate"] = (float)r.PtsmeListingCandidate,
+            ["ptsme_listing_eaglet"] = (float)r.PtsmeListingEaglet,
+            ["institution_upgrade"] = Singles(r.InstitutionUpgrade),
+            ["hte_pass_cap"] = (float)r.HtePassCap,
+            ["eaglet_max_age"] = (float)r.EagletMaxAge,
+            ["eaglet_max_revenue"] = (float)r.EagletMaxRevenue,
+            ["rd_threshold_small"] = (float)r.RdThresholdSmall,
+            ["rd_threshold_medium"] = (float)r.RdThresholdMedium,
+            ["rd_threshold_large"] = (float)r.RdThresholdLarge,
+            ["medium_revenue"] = (float)r.MediumRevenue,
+            ["large_revenue"] = (float)r.LargeRevenue,
+            ["exit_small_revenue"] = (float)r.ExitSmallRevenue,
+            ["exit_large_revenue"] = (float)r.ExitLargeRevenue,
+            ["sme_max_revenue"] = (float)r.SmeMaxRevenue,
+            ["above_scale_revenue"] = (float)r.AboveScaleRevenue,
+            ["metrics"] = Enum.GetNames<Metric>(),
+            ["rates"] = Enum.GetNames<Rate>(),
+            ["counts"] = Enum.GetNames<TrialCount>(),
+        };
+        File.WriteAllText(Path.Combine(dir, "rules.json"), JsonSerializer.Serialize(rules, new JsonSerializerOptions { WriteIndented = true }));
     }
 }
 

@@ -11,7 +11,7 @@ namespace Forecast.Running;
 /// </summary>
 public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatchRunner
 {
-    private const int ChunkSize = 256;
+    internal const int ChunkSize = 256; // enterprises a parallel work item steps
 
     public int ConcurrentBatches => Environment.ProcessorCount;
 
@@ -84,30 +84,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
             () => new Accumulator(count),
             (chunk, _, acc) =>
             {
-                var end = Math.Min(firms.Length, (chunk + 1) * ChunkSize);
-                for (var a = chunk * ChunkSize; a < end; a++)
-                {
-                    var span = states.AsSpan(a * count, count);
-                    if (reference64)
-                    {
-                        var sink = new AccumulatorSink(acc);
-                        if (firstYear)
-                        {
-                            ReferenceKernel64.Init(firms[a], span, ctx, rules, ref sink);
-                        }
-
-                        ReferenceKernel64.Step(firms[a], (uint)a, span, ctx, rules, ref sink);
-                        continue;
-                    }
-
-                    if (firstYear)
-                    {
-                        EnterpriseAgent.Init(firms[a], span, ctx, rules, acc);
-                    }
-
-                    EnterpriseAgent.Step(firms[a], (uint)a, span, ctx, rules, acc);
-                }
-
+                StepEnterprises(model, ctx, states, acc, chunk * ChunkSize, Math.Min(firms.Length, (chunk + 1) * ChunkSize), reference64);
                 return acc;
             },
             acc =>
@@ -131,6 +108,40 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// One year of enterprises [<paramref name="from"/>, <paramref name="to"/>) of a batch whose states are
+    /// <paramref name="states"/> (agent-major, the batch's trials each), into <paramref name="acc"/>: each first
+    /// initialised in the first year, then stepped.
+    /// </summary>
+    internal static void StepEnterprises(SimulationModel model, YearContext ctx, EnterpriseState[] states, Accumulator acc, int from, int to,
+        bool reference64 = false)
+    {
+        var firms = model.Population.Enterprises;
+        var (count, rules, firstYear) = (ctx.Trials, model.Rules, ctx.Year == model.FirstYear);
+        for (var a = from; a < to; a++)
+        {
+            var span = states.AsSpan(a * count, count);
+            if (reference64)
+            {
+                var sink = new AccumulatorSink(acc);
+                if (firstYear)
+                {
+                    ReferenceKernel64.Init(firms[a], span, ctx, rules, ref sink);
+                }
+
+                ReferenceKernel64.Step(firms[a], (uint)a, span, ctx, rules, ref sink);
+                continue;
+            }
+
+            if (firstYear)
+            {
+                EnterpriseAgent.Init(firms[a], span, ctx, rules, acc);
+            }
+
+            EnterpriseAgent.Step(firms[a], (uint)a, span, ctx, rules, acc);
+        }
     }
 
     /// <summary>
