@@ -64,19 +64,21 @@ public static class EnterpriseAgent
         where TSink : struct, IMetricSink
     {
         var n = states.Length;
-        var done = 0;
-        if (path == VectorPath.Avx512 && F16.IsSupported)
+        var (wide, narrow) = Widths(path, n);
+        if (wide > 0)
         {
-            done = n & ~15;
-            EnterpriseKernel<F16, I16>.Init(p, states, ctx, r, ref sink, 0, done);
-        }
-        else if (path == VectorPath.Avx2 && F8.IsSupported)
-        {
-            done = n & ~7;
-            EnterpriseKernel<F8, I8>.Init(p, states, ctx, r, ref sink, 0, done);
+            EnterpriseKernel<F16, I16>.Init(p, states, ctx, r, ref sink, 0, wide);
         }
 
-        EnterpriseKernel<F1, I1>.Init(p, states, ctx, r, ref sink, done, n);
+        if (narrow > wide)
+        {
+            EnterpriseKernel<F8, I8>.Init(p, states, ctx, r, ref sink, wide, narrow);
+        }
+
+        if (n > narrow)
+        {
+            EnterpriseKernel<F1, I1>.Init(p, states, ctx, r, ref sink, narrow, n);
+        }
     }
 
     public static void Init(in EnterpriseProfile p, Span<EnterpriseState> states, YearContext ctx, StepRules r, Accumulator acc)
@@ -132,19 +134,33 @@ public static class EnterpriseAgent
         var u1 = MemoryMarshal.Cast<uint, ushort>(w1).Slice(odd, n);
         var u2 = MemoryMarshal.Cast<uint, ushort>(w2).Slice(odd, n);
         var u3 = MemoryMarshal.Cast<uint, ushort>(w3).Slice(odd, n);
-        var done = 0;
-        if (path == VectorPath.Avx512 && F16.IsSupported)
+        var (wide, narrow) = Widths(path, n);
+        if (wide > 0)
         {
-            done = n & ~15;
-            EnterpriseKernel<F16, I16>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, 0, done);
-        }
-        else if (path == VectorPath.Avx2 && F8.IsSupported)
-        {
-            done = n & ~7;
-            EnterpriseKernel<F8, I8>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, 0, done);
+            EnterpriseKernel<F16, I16>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, 0, wide);
         }
 
-        EnterpriseKernel<F1, I1>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, done, n);
+        if (narrow > wide)
+        {
+            EnterpriseKernel<F8, I8>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, wide, narrow);
+        }
+
+        if (n > narrow)
+        {
+            EnterpriseKernel<F1, I1>.Step(p, states, ctx, r, u0, u1, u2, u3, ref sink, narrow, n);
+        }
         sink.AgentDone();
+    }
+
+    /// <summary>
+    /// How <paramref name="n"/> trials split between the widths on <paramref name="path"/>: sixteen at a time
+    /// in [0, wide), eight in [wide, narrow), one in [narrow, n). With AVX-512 the eight-trial tail of a
+    /// batch goes through the AVX2 lanes rather than the scalar ones (every width gives the same bits).
+    /// </summary>
+    internal static (int Wide, int Narrow) Widths(VectorPath path, int n)
+    {
+        var wide = path == VectorPath.Avx512 && F16.IsSupported ? n & ~15 : 0;
+        var narrow = path != VectorPath.Scalar && F8.IsSupported ? n & ~7 : wide;
+        return (wide, narrow);
     }
 }

@@ -30,7 +30,7 @@ public sealed class KernelPathTests
         }
 
         var model = TestModels.Baseline;
-        const int Trials = 45; // AVX-512: two steps and a tail of 13; AVX2: five and a tail of 5; from an odd first trial (half a Philox pair)
+        const int Trials = 45; // AVX-512: two steps, an AVX2 step of 8 and 5 scalar; AVX2: five and 5 scalar; from an odd first trial (half a Philox pair)
         var scalar = Run(model, Trials, VectorPath.Scalar, staged: false, out var scalarPartials);
         var vector = Run(model, Trials, path, staged, out var vectorPartials);
 
@@ -40,6 +40,23 @@ public sealed class KernelPathTests
         }
 
         Assert.Equal(scalar.Values, vector.Values);
+    }
+
+    [Theory]
+    [InlineData(VectorPath.Avx512, 1000, 992, 1000)]
+    [InlineData(VectorPath.Avx512, 1005, 992, 1000)]
+    [InlineData(VectorPath.Avx512, 7, 0, 0)]
+    [InlineData(VectorPath.Avx2, 1000, 0, 1000)]
+    [InlineData(VectorPath.Avx2, 1005, 0, 1000)]
+    [InlineData(VectorPath.Scalar, 1000, 0, 0)]
+    public void Trials_split_into_the_widest_lanes_then_the_narrower_then_one_at_a_time(VectorPath path, int n, int wide, int narrow)
+    {
+        if (!PhiloxBatch.IsSupported(path))
+        {
+            return; // the split names only the lanes this machine has
+        }
+
+        Assert.Equal((wide, narrow), EnterpriseAgent.Widths(path, n));
     }
 
     private static TrialTable Run(SimulationModel model, int trials, VectorPath path, bool staged, out List<long[]> partials)
