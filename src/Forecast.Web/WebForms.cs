@@ -100,7 +100,7 @@ public static class WebForms
         var plan = new RunPlan(seed, (int)trials).Validated();
         try
         {
-            RunMemory.Check(model, plan, Environment.ProcessorCount);
+            RunMemory.Check(model, plan, LocalBatchRunner.BatchesAtOnce);
         }
         catch (RunTooLargeException e)
         {

@@ -32,7 +32,7 @@ public sealed class LocalEngine : IForecastEngine, IRunStore
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var plan = request.Plan.Validated();
         var model = SimulationModel.Build(request.Inputs); // bad inputs throw here, before anything runs
-        RunMemory.Check(model, plan, Environment.ProcessorCount);
+        RunMemory.Check(model, plan, LocalBatchRunner.BatchesAtOnce);
         var driver = new RunDriver(model, plan, new LocalBatchRunner(model, plan.Seed));
         var run = new LocalRun(Guid.NewGuid(), request, model, driver, _lifetime.Token); // started before anyone can see it
         _runs[run.Id] = run;

@@ -6,14 +6,21 @@ namespace Forecast.Running;
 /// <summary>
 /// The pure simulation as a batch runner: steps a batch's agents in this process, in parallel chunks
 /// that each add into their own accumulator (partials merge exactly), or on one thread when other
-/// batches run beside it, so no core waits at a year's barrier. The Orleans path gives the same
-/// bits; tests compare the two.
+/// batches run beside it. The Orleans path gives the same bits; tests compare the two.
 /// </summary>
 public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatchRunner
 {
     internal const int ChunkSize = 256; // enterprises a parallel work item steps
 
-    public int ConcurrentBatches => Environment.ProcessorCount;
+    /// <summary>
+    /// Batches stepped at once in this process: one per eight cores, each spread over its share of them.
+    /// A batch's states (8 bytes per agent and trial) are the run's largest allocation, so one batch
+    /// on every core holds half the memory of one batch per core on two cores, at the same speed
+    /// there; with many cores, a few batches at once keep each year's serial part from idling them.
+    /// </summary>
+    public static int BatchesAtOnce { get; } = Math.Max(1, Environment.ProcessorCount / 8);
+
+    public int ConcurrentBatches => BatchesAtOnce;
 
     public Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation) =>
         Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, parallelAgents: batch.ParallelAgents).Table,
@@ -69,7 +76,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     /// into the same accumulator), as an agent grain does on its first call. With <paramref name="reference64"/>
     /// enterprises step with <see cref="ReferenceKernel64"/> (tests only).
     /// </summary>
-    private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, EnterpriseState[] states, IncubatorState[] incubatorStates,
+    private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, StateBuffer<EnterpriseState> states, StateBuffer<IncubatorState> incubatorStates,
         int chunks, ParallelOptions options, bool reference64)
     {
         var firms = model.Population.Enterprises;
@@ -84,7 +91,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
             () => new Accumulator(count),
             (chunk, _, acc) =>
             {
-                StepEnterprises(model, ctx, states, acc, chunk * ChunkSize, Math.Min(firms.Length, (chunk + 1) * ChunkSize), reference64);
+                StepEnterprises(model, ctx, states.Span, acc, chunk * ChunkSize, Math.Min(firms.Length, (chunk + 1) * ChunkSize), reference64);
                 return acc;
             },
             acc =>
@@ -98,7 +105,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
 
         for (var i = 0; i < model.Population.Incubators.Length; i++)
         {
-            var span = incubatorStates.AsSpan(i * count, count);
+            var span = incubatorStates.Span.Slice(i * count, count);
             if (firstYear)
             {
                 IncubatorAgent.Init(model.Population.Incubators[i], span, ctx);
@@ -115,14 +122,14 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     /// <paramref name="states"/> (agent-major, the batch's trials each), into <paramref name="acc"/>: each first
     /// initialised in the first year, then stepped.
     /// </summary>
-    internal static void StepEnterprises(SimulationModel model, YearContext ctx, EnterpriseState[] states, Accumulator acc, int from, int to,
+    internal static void StepEnterprises(SimulationModel model, YearContext ctx, Span<EnterpriseState> states, Accumulator acc, int from, int to,
         bool reference64 = false)
     {
         var firms = model.Population.Enterprises;
         var (count, rules, firstYear) = (ctx.Trials, model.Rules, ctx.Year == model.FirstYear);
         for (var a = from; a < to; a++)
         {
-            var span = states.AsSpan(a * count, count);
+            var span = states.Slice(a * count, count);
             if (reference64)
             {
                 var sink = new AccumulatorSink(acc);
@@ -145,29 +152,30 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     }
 
     /// <summary>
-    /// State arrays kept between batches: a fresh array of hundreds of megabytes pays a page fault per
-    /// 4 KiB on first touch, a reused one does not (see the README on the local engine). Every
-    /// element is initialised before use, so reuse cannot leak one batch into the next. Holds at most
-    /// one array per batch running at once.
+    /// State buffers kept between batches and runs (a study's runs reuse them): a fresh buffer's pages
+    /// are faulted in on first touch, a reused one's are not. Every element is initialised before use,
+    /// so reuse cannot leak one batch into the next. Holds at most one buffer per batch running at once.
     /// </summary>
     private static class Scratch<T>
-        where T : struct
+        where T : unmanaged
     {
-        private static readonly System.Collections.Concurrent.ConcurrentBag<T[]> Free = [];
+        private static readonly System.Collections.Concurrent.ConcurrentBag<StateBuffer<T>> Free = [];
 
-        public static T[] Rent(int length)
+        public static StateBuffer<T> Rent(int length)
         {
-            while (Free.TryTake(out var array))
+            while (Free.TryTake(out var buffer))
             {
-                if (array.Length == length)
+                if (buffer.Length == length)
                 {
-                    return array;
+                    return buffer;
                 }
+
+                buffer.Dispose();
             }
 
-            return GC.AllocateUninitializedArray<T>(length);
+            return new StateBuffer<T>(length);
         }
 
-        public static void Return(T[] array) => Free.Add(array);
+        public static void Return(StateBuffer<T> buffer) => Free.Add(buffer);
     }
 }
