@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Random;
 
 namespace Forecast.Statistics;
@@ -94,6 +95,7 @@ public static class Sensitivity
     }
 
     /// <summary>The bias-corrected between-class share of y's variance; <paramref name="weights"/> counts each trial's copies (bootstrap), null for once each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop per call, called a few thousand times: no tier-0 pass
     internal static double Share(double[] y, int[] classes, int m, byte[]? weights)
     {
         var count = new double[m];
@@ -146,8 +148,8 @@ public static class Sensitivity
         }
 
         var keys = x.ToArray();
-        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
-        if (keys[order[0]] == keys[order[n - 1]])
+        Array.Sort(keys, order); // ties may come in any order: a run of equal values takes its first rank's class whatever its order
+        if (keys[0] == keys[n - 1])
         {
             return null;
         }
@@ -156,7 +158,7 @@ public static class Sensitivity
         var classes = new int[n];
         for (var r = 0; r < n; r++)
         {
-            classes[order[r]] = r > 0 && keys[order[r]] == keys[order[r - 1]] ? classes[order[r - 1]] : (int)((long)r * m / n);
+            classes[order[r]] = r > 0 && keys[r] == keys[r - 1] ? classes[order[r - 1]] : (int)((long)r * m / n);
         }
 
         return classes;
