@@ -60,10 +60,11 @@ public static class KernelExport
         var coordinator = new BatchCoordinator(model, BenchModels.Seed, 0, trials);
         var states = new EnterpriseState[firms.Length * trials];
         var incubatorStates = new IncubatorState[model.Population.Incubators.Length * trials];
+        var initialised = new bool[firms.Length];
         var run = coordinator.RunYears(model.LastYear, ctx =>
         {
             var acc = new Accumulator(trials);
-            LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms.Length);
+            LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms.Length, initialised);
             var enterprises = acc.Flush();
             expected.Add((long[])enterprises.Values.Clone());
             contexts.Add(ctx);
@@ -128,12 +129,13 @@ public static class KernelExport
     private static void StepAllYears(SimulationModel model, List<YearContext> contexts, EnterpriseState[] states, bool parallel)
     {
         var firms = model.Population.Enterprises.Length;
+        var initialised = new bool[firms]; // a fresh batch: each agent initialised before its first step, as in a run
         foreach (var ctx in contexts)
         {
             if (!parallel)
             {
                 var acc = new Accumulator(ctx.Trials);
-                LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms);
+                LocalBatchRunner.StepEnterprises(model, ctx, states, acc, 0, firms, initialised);
                 acc.Flush();
                 continue;
             }
@@ -142,7 +144,7 @@ public static class KernelExport
             Parallel.For(0, (firms + chunk - 1) / chunk, () => new Accumulator(ctx.Trials),
                 (c, _, acc) =>
                 {
-                    LocalBatchRunner.StepEnterprises(model, ctx, states, acc, c * chunk, Math.Min(firms, (c + 1) * chunk));
+                    LocalBatchRunner.StepEnterprises(model, ctx, states, acc, c * chunk, Math.Min(firms, (c + 1) * chunk), initialised);
                     return acc;
                 },
                 acc => acc.Flush());

@@ -108,17 +108,19 @@ class Kernel:
         return self.rank >= stock
 
     def run(self, chunk, check):
-        """Every year of the batch: Init in the first year, then each year's step, agents in chunks; returns the per-year metric sums."""
+        """Every year of the batch: each awake agent's Init before its first step, then the year's step, agents in chunks; returns the per-year metric sums."""
         n, trials = len(self.tier0), self.trials
         meta = np.zeros((n, trials), dtype=np.int32)
         revenue = np.zeros((n, trials), dtype=f32)
+        initialised = np.zeros(n, dtype=bool)
         sums = {}
         for year in self.years:
             out = np.zeros((len(self.metric), trials), dtype=np.int64)
-            if year == self.years[0]:
-                for a in range(0, n, chunk):
-                    self.init(np.arange(a, min(n, a + chunk)), meta, revenue, out)
             awake = np.flatnonzero(~self.dormant(year))
+            fresh = awake[~initialised[awake]]  # each agent initialised before its first step; dormant ones never
+            initialised[fresh] = True
+            for a in range(0, len(fresh), chunk):
+                self.init(fresh[a:a + chunk], year, meta, revenue, out)
             for a in range(0, len(awake), chunk):
                 self.step(awake[a:a + chunk], year, meta, revenue, out)
             if check and not np.array_equal(out, self.expected[year]):
@@ -131,8 +133,8 @@ class Kernel:
         rates = self.rates[year]
         return {name: rates[i] for name, i in self.rate.items()}
 
-    def init(self, agents, meta, revenue, out):
-        c, year = self.c, self.years[0]
+    def init(self, agents, year, meta, revenue, out):
+        c = self.c
         R = self.rows(year)
         counts = self.counts[year]
         tier0 = self.tier0[agents][:, None]

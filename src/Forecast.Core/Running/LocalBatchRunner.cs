@@ -48,12 +48,13 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         var incubators = model.Population.Incubators;
         var states = Scratch<EnterpriseState>.Rent(firms.Length * count);
         var incubatorStates = Scratch<IncubatorState>.Rent(incubators.Length * count);
+        var initialised = new bool[firms.Length];
         try
         {
             var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
             var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parallelAgents ? -1 : 1 };
             // Every step completes synchronously, so the year loop's task has ended when it returns.
-            var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, incubatorStates, chunks, options, reference64)),
+            var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, initialised, incubatorStates, chunks, options, reference64)),
                 progress, cancellation);
             if (!years.IsCompleted)
             {
@@ -72,11 +73,12 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
 
     /// <summary>
     /// One year of every agent: enterprises in chunks, each chunk into its own accumulator, then the
-    /// incubators. In the first year every agent is initialised first (its start-year base metrics go
-    /// into the same accumulator), as an agent grain does on its first call. With <paramref name="reference64"/>
+    /// incubators. An agent is initialised before its first step (its start-year base metrics go into
+    /// the same accumulator), as an agent grain is on its first call. With <paramref name="reference64"/>
     /// enterprises step with <see cref="ReferenceKernel64"/> (tests only).
     /// </summary>
-    private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, StateBuffer<EnterpriseState> states, StateBuffer<IncubatorState> incubatorStates,
+    private static PartialAggregate StepYear(SimulationModel model, YearContext ctx, StateBuffer<EnterpriseState> states, bool[] initialised,
+        StateBuffer<IncubatorState> incubatorStates,
         int chunks, ParallelOptions options, bool reference64)
     {
         var firms = model.Population.Enterprises;
@@ -91,7 +93,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
             () => new Accumulator(count),
             (chunk, _, acc) =>
             {
-                StepEnterprises(model, ctx, states.Span, acc, chunk * ChunkSize, Math.Min(firms.Length, (chunk + 1) * ChunkSize), reference64);
+                StepEnterprises(model, ctx, states.Span, acc, chunk * ChunkSize, Math.Min(firms.Length, (chunk + 1) * ChunkSize), initialised, reference64);
                 return acc;
             },
             acc =>
@@ -119,21 +121,30 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
 
     /// <summary>
     /// One year of enterprises [<paramref name="from"/>, <paramref name="to"/>) of a batch whose states are
-    /// <paramref name="states"/> (agent-major, the batch's trials each), into <paramref name="acc"/>: each first
-    /// initialised in the first year, then stepped.
+    /// <paramref name="states"/> (agent-major, the batch's trials each), into <paramref name="acc"/>. As a shard
+    /// does, an agent dormant this year is skipped (its states are never read: an entrant slot is
+    /// initialised in the year it first wakes, a start-year firm beyond every trial's stock never), and
+    /// an agent is initialised (<paramref name="initialised"/>, one flag per agent of the batch, false at its start) before its first step.
     /// </summary>
     internal static void StepEnterprises(SimulationModel model, YearContext ctx, Span<EnterpriseState> states, Accumulator acc, int from, int to,
-        bool reference64 = false)
+        bool[] initialised, bool reference64 = false)
     {
         var firms = model.Population.Enterprises;
-        var (count, rules, firstYear) = (ctx.Trials, model.Rules, ctx.Year == model.FirstYear);
+        var (count, rules) = (ctx.Trials, model.Rules);
         for (var a = from; a < to; a++)
         {
+            if (EnterpriseAgent.IsDormant(firms[a], ctx))
+            {
+                continue;
+            }
+
             var span = states.Slice(a * count, count);
+            var first = !initialised[a];
+            initialised[a] = true;
             if (reference64)
             {
                 var sink = new AccumulatorSink(acc);
-                if (firstYear)
+                if (first)
                 {
                     ReferenceKernel64.Init(firms[a], span, ctx, rules, ref sink);
                 }
@@ -142,7 +153,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
                 continue;
             }
 
-            if (firstYear)
+            if (first)
             {
                 EnterpriseAgent.Init(firms[a], span, ctx, rules, acc);
             }
@@ -153,8 +164,8 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
 
     /// <summary>
     /// State buffers kept between batches and runs (a study's runs reuse them): a fresh buffer's pages
-    /// are faulted in on first touch, a reused one's are not. Every element is initialised before use,
-    /// so reuse cannot leak one batch into the next. Holds at most one buffer per batch running at once.
+    /// are faulted in on first touch, a reused one's are not. An agent's states are initialised before
+    /// they are first read in a batch, so reuse cannot leak one batch into the next. Holds at most one buffer per batch running at once.
     /// </summary>
     private static class Scratch<T>
         where T : unmanaged
