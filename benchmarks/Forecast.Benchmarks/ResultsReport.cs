@@ -86,6 +86,10 @@ public static class ResultsReport
                 double? allocated = b.TryGetProperty("Memory", out var memory) && memory.ValueKind == JsonValueKind.Object
                     && memory.TryGetProperty("BytesAllocatedPerOperation", out var bytes) && bytes.ValueKind == JsonValueKind.Number
                     ? bytes.GetDouble() : null;
+                if (allocated == 0 && memory.TryGetProperty("Gen0Collections", out var gen0) && gen0.GetInt32() > 0)
+                {
+                    allocated = null; // collections without allocation: BenchmarkDotNet lost the reading (its table shows "-")
+                }
                 rows.Add(new Row(
                     b.GetProperty("Type").GetString()!,
                     b.GetProperty("Method").GetString()!,
@@ -322,7 +326,7 @@ public static class ResultsReport
             var single = scalingRows.Select(r => (string)r.Params["Trials"]).Distinct().Count() < 2;
             Info("6 Scaling: bytes allocated per 1,000-trial batch as trials grow (MemoryDiagnoser)",
                 string.Join("; ", memoryNotes) + (single ? "" : bounded == true ? " (within 1.10x)" : " (more than 1.10x)"),
-                "state arrays are reused between batches, so what remains is per-batch bookkeeping (district draws, accumulators, the batch's table)");
+                "state buffers are native and reused between batches, so what remains is per-batch bookkeeping (district draws, accumulators, the batch's table)");
         }
 
         if (e2e.TryGetValue("local_rss_kb", out var rssBig) && e2e.TryGetValue("local_small_rss_kb", out var rssSmall)
@@ -456,9 +460,9 @@ public static class ResultsReport
 
             sb.AppendLine();
             sb.AppendLine($"One simulated year (2021) per operation, in batches of {RunPlan.DefaultBatchSize:N0} trials. Allocated bytes are what "
-                + "MemoryDiagnoser counts per operation (all allocations, not the peak): a batch's states (8 bytes per agent and trial) "
-                + "come from arrays reused between batches, so what is live at once is one batch per core, whatever the number of trials, "
-                + "and what is allocated is bookkeeping. Each batch's set-up (initialising states, the district's per-trial draws) is paid once per simulated year here, "
+                + "MemoryDiagnoser counts per operation (all GC allocations, not the peak; \"-\" where it lost the reading): a batch's states "
+                + "(8 bytes per agent and trial) live in native buffers reused between batches, which it does not count, so what is live at once is "
+                + "one batch per eight cores, whatever the number of trials, and what is allocated is bookkeeping. Each batch's set-up (initialising states, the district's per-trial draws) is paid once per simulated year here, "
                 + "so ns/agent-trial-year is above item 5's five-year figure; the point of this table is how it changes with trials and population.");
         }
         else

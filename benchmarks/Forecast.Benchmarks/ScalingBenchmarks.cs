@@ -12,9 +12,9 @@ namespace Forecast.Benchmarks;
 /// enterprise stocks. The baseline is the smallest configuration (1x, 1,000 trials); BenchmarkDotNet's
 /// Ratio column compares methods within one configuration, so the report divides each
 /// configuration's ns per agent-trial-year by the smallest one's. Memory: MemoryDiagnoser counts
-/// bytes allocated per operation (not the peak); each batch allocates its own states
-/// (agents x batch x 8 bytes) and drops them before the next, so allocated bytes per batch must not
-/// grow with the number of trials. Quick mode runs 1,000 trials at 1x and 4x; long mode adds 100,000.
+/// GC bytes allocated per operation (not the peak); a batch's states (agents x batch x 8 bytes) are
+/// native buffers reused between batches (not counted), so allocated bytes per batch must not grow
+/// with the number of trials. Quick mode runs 1,000 trials at 1x and 4x; long mode adds 100,000.
 /// </summary>
 [Config(typeof(VeryHeavyConfig))]
 [MemoryDiagnoser]
