@@ -5,18 +5,18 @@ namespace Forecast.Statistics;
 
 /// <summary>
 /// R-7 quantiles and the histogram of a finite series without sorting it: each value falls in one of
-/// 640 equal-width buckets over [min, max] (a refinement of the 20 histogram bins), and only the buckets
+/// 2,560 equal-width buckets over [min, max] (a refinement of the 20 histogram bins), and only the buckets
 /// holding the needed order statistics are gathered and selected into.
 /// </summary>
 [System.Runtime.CompilerServices.SkipLocalsInit] // every stackalloc below is cleared or written before it is read
 internal static class BucketQuantiles
 {
     /// <summary>Fine buckets per histogram bin: the selection buckets refine the 20 bins exactly.</summary>
-    private const int BucketsPerBin = 32;
+    private const int BucketsPerBin = 128;
 
     public const int Buckets = Summaries.HistogramBins * BucketsPerBin;
 
-    /// <summary>Up to this many needed buckets, the gather compares every bucket against each (vectorised); past it, a table look-up per value.</summary>
+    /// <summary>Up to this many needed buckets, only their values are gathered (every bucket compared against each, vectorised); past it, every value is placed by bucket.</summary>
     private const int FewBuckets = 16;
 
     [ThreadStatic]
@@ -36,14 +36,14 @@ internal static class BucketQuantiles
             ref var outStart = ref MemoryMarshal.GetReference(buckets);
             for (; i + 8 <= n; i += 8)
             {
-                // (x - min) * (640 / width) is in [0, about 640]; truncation is the floor.
+                // (x - min) * (2560 / width) is in [0, about 2560]; truncation is the floor.
                 var b = Vector512.ConvertToInt64((Vector512.LoadUnsafe(ref start, (nuint)i) - vMin) * scale);
                 System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector128UInt16(Vector512.Min(b, last).AsUInt64()).StoreUnsafe(ref outStart, (nuint)i);
             }
         }
         else if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
         {
-            // Eight at a time, truncating straight to 32-bit integers (the values are in [0, about 640]),
+            // Eight at a time, truncating straight to 32-bit integers (the values are in [0, about 2560]),
             // then packed to 16 bits.
             var vMin = Vector256.Create(min);
             var scale = Vector256.Create(BucketScale(width));
@@ -64,31 +64,29 @@ internal static class BucketQuantiles
             buckets[i] = (ushort)Math.Min((int)((values[i] - min) * tailScale), Buckets - 1);
         }
 
-        // Four interleaved tallies, so runs of equal buckets (count data) do not wait on each other's stores.
-        Span<int> tallies = stackalloc int[4 * Buckets];
+        // Two interleaved tallies, so runs of equal buckets (count data) do not wait on each other's stores.
+        Span<int> tallies = stackalloc int[Buckets];
         tallies.Clear();
         var k = 0;
-        for (; k + 4 <= n; k += 4)
+        for (; k + 2 <= n; k += 2)
         {
-            tallies[buckets[k]]++;
-            tallies[Buckets + buckets[k + 1]]++;
-            tallies[(2 * Buckets) + buckets[k + 2]]++;
-            tallies[(3 * Buckets) + buckets[k + 3]]++;
+            counts[buckets[k]]++;
+            tallies[buckets[k + 1]]++;
         }
 
         for (; k < n; k++)
         {
-            tallies[buckets[k]]++;
+            counts[buckets[k]]++;
         }
 
         for (var b = 0; b < Buckets; b++)
         {
-            counts[b] = tallies[b] + tallies[Buckets + b] + tallies[(2 * Buckets) + b] + tallies[(3 * Buckets) + b];
+            counts[b] += tallies[b];
         }
     }
 
     /// <summary>
-    /// 640 / width = (20 / width) x 32 exactly (a power-of-two factor), so bucket / 32 is the histogram
+    /// 2560 / width = (20 / width) x 128 exactly (a power-of-two factor), so bucket / 128 is the histogram
     /// bin floor((x - min) x (20 / width)).
     /// </summary>
     private static double BucketScale(double width) => Summaries.HistogramBins / width * BucketsPerBin;
@@ -110,13 +108,6 @@ internal static class BucketQuantiles
         Span<int> counts = stackalloc int[Buckets];
         counts.Clear();
         BucketsOf(values, min, width, buckets, counts);
-        if (histogram is not null)
-        {
-            for (var b = 0; b < Buckets; b++)
-            {
-                histogram[b / BucketsPerBin] += counts[b];
-            }
-        }
 
         // The ranks R-7 needs: floor(h) and, when h has a fraction, floor(h) + 1, for h = (n - 1) p.
         Span<int> ranks = stackalloc int[2 * probabilities.Length];
@@ -135,6 +126,14 @@ internal static class BucketQuantiles
             first[b + 1] = first[b] + counts[b];
         }
 
+        if (histogram is not null)
+        {
+            for (var bin = 0; bin < Summaries.HistogramBins; bin++)
+            {
+                histogram[bin] += first[(bin + 1) * BucketsPerBin] - first[bin * BucketsPerBin];
+            }
+        }
+
         Span<int> slot = stackalloc int[Buckets]; // needed bucket -> start of its gathered values, else -1
         slot.Fill(-1);
         Span<int> fill = stackalloc int[Buckets];
@@ -142,9 +141,21 @@ internal static class BucketQuantiles
         Span<int> rankBucket = stackalloc int[ranks.Length];
         Span<int> needed = stackalloc int[ranks.Length];
         var distinct = 0;
+        var at = 0;
         for (var r = 0; r < ranks.Length; r++)
         {
-            var b = BucketOfRank(first, ranks[r]);
+            // The ranks nearly ascend (a rank + 1 may pass the next one): walk from the last rank's bucket.
+            while (first[at] > ranks[r])
+            {
+                at--;
+            }
+
+            while (first[at + 1] <= ranks[r])
+            {
+                at++;
+            }
+
+            var b = at;
             rankBucket[r] = b;
             if (slot[b] < 0)
             {
@@ -157,7 +168,7 @@ internal static class BucketQuantiles
 
         if (oneValuePerBucket)
         {
-            // Whole numbers spanning fewer than 640 units (counts): consecutive values differ by at least
+            // Whole numbers spanning fewer than 2,560 units (counts): consecutive values differ by at least
             // 1, more than a bucket's width, so every bucket holds one distinct value; any of its members is it.
             // Few buckets: found by a search each; many: every bucket's value from one pass.
             Span<double> member = stackalloc double[distinct > FewBuckets ? Buckets : 0];
@@ -181,11 +192,36 @@ internal static class BucketQuantiles
             return;
         }
 
-        // Gather the needed buckets' values in index order. With AVX-512, 32 buckets (16-bit) are compared
-        // against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
-        // Many buckets (a hundred percentiles): the scalar pass below, one table look-up a value.
+        Span<double> order = stackalloc double[ranks.Length];
+        if (distinct > FewBuckets)
+        {
+            // Many needed buckets (a hundred percentiles hold most values): every value goes to its bucket's
+            // place (a counting sort by bucket, no branch a value), and each needed bucket is sorted once;
+            // then the value of rank r is at index r.
+            first[..Buckets].CopyTo(fill);
+            for (var i = 0; i < n; i++)
+            {
+                scratch[fill[buckets[i]]++] = values[i];
+            }
+
+            for (var k = 0; k < distinct; k++)
+            {
+                SortSmall(scratch.Slice(first[needed[k]], counts[needed[k]]));
+            }
+
+            for (var r = 0; r < ranks.Length; r++)
+            {
+                order[r] = scratch[ranks[r]];
+            }
+
+            Interpolate(n, probabilities, order, q);
+            return;
+        }
+
+        // Few needed buckets: gather their values in index order. With AVX-512, 32 buckets (16-bit) are
+        // compared against every needed bucket at once (AVX2: 16) and only the matching lanes are visited.
         var start = 0;
-        if (Vector512.IsHardwareAccelerated && distinct <= FewBuckets)
+        if (Vector512.IsHardwareAccelerated)
         {
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
             for (; start + 32 <= n; start += 32)
@@ -205,7 +241,7 @@ internal static class BucketQuantiles
                 }
             }
         }
-        else if (Vector256.IsHardwareAccelerated && distinct <= FewBuckets)
+        else if (Vector256.IsHardwareAccelerated)
         {
             // AVX2: sixteen buckets at a time.
             ref var bStart = ref MemoryMarshal.GetReference(buckets);
@@ -238,7 +274,6 @@ internal static class BucketQuantiles
 
         // The order statistic of each rank within its bucket, by selection (no sort): the ranks ascend,
         // so a bucket's later ranks are selected within the part right of its previous one.
-        Span<double> order = stackalloc double[ranks.Length];
         for (var r = 0; r < ranks.Length; r++)
         {
             var b = rankBucket[r];
@@ -248,6 +283,34 @@ internal static class BucketQuantiles
             order[r] = segment[local];
         }
 
+        Interpolate(n, probabilities, order, q);
+    }
+
+    /// <summary>Sorts a bucket's values: insertion sort for the few a bucket usually holds (no NaN here), else <see cref="MemoryExtensions.Sort{T}(Span{T})"/>.</summary>
+    private static void SortSmall(Span<double> values)
+    {
+        if (values.Length > 24)
+        {
+            values.Sort();
+            return;
+        }
+
+        for (var i = 1; i < values.Length; i++)
+        {
+            var x = values[i];
+            var j = i - 1;
+            for (; j >= 0 && values[j] > x; j--)
+            {
+                values[j + 1] = values[j];
+            }
+
+            values[j + 1] = x;
+        }
+    }
+
+    /// <summary>R-7 from the order statistics of ranks floor(h) and floor(h) + 1 (<paramref name="order"/>, two per probability).</summary>
+    private static void Interpolate(int n, ReadOnlySpan<double> probabilities, ReadOnlySpan<double> order, Span<double> q)
+    {
         for (var i = 0; i < probabilities.Length; i++)
         {
             var h = (n - 1) * probabilities[i];
@@ -255,25 +318,5 @@ internal static class BucketQuantiles
             var a = order[2 * i];
             q[i] = frac > 0 ? a + (frac * (order[(2 * i) + 1] - a)) : a;
         }
-    }
-
-    /// <summary>The bucket holding the value of rank <paramref name="rank"/> (0-based): first[b] &lt;= rank &lt; first[b + 1].</summary>
-    private static int BucketOfRank(ReadOnlySpan<int> first, int rank)
-    {
-        int lo = 0, hi = Buckets - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (first[mid] <= rank)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return lo;
     }
 }

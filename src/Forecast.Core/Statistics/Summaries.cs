@@ -31,13 +31,14 @@ public static class Summaries
     /// <item>sum, minimum and maximum (eight lanes: lane k sums the values at indices = k mod 8 in
     /// index order, and the lanes add pairwise; the same bits on any vector width);</item>
     /// <item>the centred sum of squares, laned the same way;</item>
-    /// <item>each value's bucket among 640 equal-width buckets over [min, max] (bucket =
-    /// floor((x - min) x s) with s = (20 / (max - min)) x 32, clamped), counted. s is the histogram's
-    /// scale times a power of two, so bucket / 32 is exactly the histogram bin;</item>
-    /// <item>the buckets holding the ten order statistics R-7 needs are found from the counts, only
-    /// their values are gathered, and each order statistic is selected within its bucket (about n / 640
-    /// values). A series of whole numbers spanning fewer than 640 holds one value per bucket: nothing is
-    /// gathered.</item>
+    /// <item>each value's bucket among 2,560 equal-width buckets over [min, max] (bucket =
+    /// floor((x - min) x s) with s = (20 / (max - min)) x 128, clamped), counted. s is the histogram's
+    /// scale times a power of two, so bucket / 128 is exactly the histogram bin;</item>
+    /// <item>the buckets holding the order statistics R-7 needs are found from the counts. For the
+    /// five summary quantiles only those buckets' values are gathered and each order statistic is
+    /// selected within its bucket; for the ninety-nine percentiles (whose buckets hold most values)
+    /// every value is placed by bucket and each needed bucket sorted (a few values each). A series of
+    /// whole numbers spanning fewer than 2,560 holds one value per bucket: nothing is gathered.</item>
     /// </list>
     /// Buckets are monotone in the value, so this gives exactly the order statistics of a full sort.
     /// Infinite values fall back to <see cref="SummariseBySelection"/>.

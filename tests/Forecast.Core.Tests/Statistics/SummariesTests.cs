@@ -117,7 +117,7 @@ public sealed class SummariesTests
     public void Percentiles_of_wide_whole_numbers_and_of_infinite_values_are_identical_to_sorting()
     {
         var random = new System.Random(3);
-        var wide = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(100_000)).ToArray(); // whole numbers over more than 640 buckets
+        var wide = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(100_000)).ToArray(); // whole numbers over more than 2,560 buckets
         var narrow = Enumerable.Range(0, 5000).Select(_ => (double)random.Next(300)).ToArray(); // one value per bucket
         var infinite = Enumerable.Range(0, 500).Select(i => i == 7 ? double.PositiveInfinity : i == 9 ? double.NegativeInfinity : random.NextDouble()).ToArray();
         foreach (var x in new[] { wide, narrow, infinite })
