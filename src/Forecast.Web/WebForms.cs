@@ -100,7 +100,7 @@ public static class WebForms
         var plan = new RunPlan(seed, (int)trials).Validated();
         try
         {
-            RunMemory.Check(model, plan, LocalBatchRunner.BatchesAtOnce);
+            RunMemory.Check(model, plan, Environment.ProcessorCount); // the most any engine steps here at once (an embedded silo: one batch per core)
         }
         catch (RunTooLargeException e)
         {

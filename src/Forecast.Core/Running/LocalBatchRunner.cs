@@ -5,31 +5,34 @@ namespace Forecast.Running;
 
 /// <summary>
 /// The pure simulation as a batch runner: steps a batch's agents in this process, in parallel chunks
-/// that each add into their own accumulator (partials merge exactly), or on one thread when other
-/// batches run beside it. The Orleans path gives the same bits; tests compare the two.
+/// that each add into their own accumulator (partials merge exactly), on every core or, when other
+/// batches run beside it, on its share of them. The Orleans path gives the same bits; tests compare the two.
 /// </summary>
 public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatchRunner
 {
     internal const int ChunkSize = 256; // enterprises a parallel work item steps
 
     /// <summary>
-    /// Batches stepped at once in this process: one per eight cores, each spread over its share of them.
-    /// A batch's states (8 bytes per agent and trial) are the run's largest allocation, so one batch
-    /// on every core holds half the memory of one batch per core on two cores, at the same speed
-    /// there; with many cores, a few batches at once keep each year's serial part from idling them.
+    /// Batches stepped at once in this process: one per eight cores, each spread over its share of them
+    /// (<see cref="ThreadsPerBatch"/>). A batch's states (8 bytes per agent and trial) are the run's
+    /// largest allocation, so few batches on many cores hold less memory than one batch per core;
+    /// with many cores, a few batches at once keep each year's serial part from idling them.
     /// </summary>
     public static int BatchesAtOnce { get; } = Math.Max(1, Environment.ProcessorCount / 8);
+
+    /// <summary>Threads a batch's agents step on while other batches run beside it (alone, it takes every core).</summary>
+    public static int ThreadsPerBatch { get; } = Math.Max(1, Environment.ProcessorCount / BatchesAtOnce);
 
     public int ConcurrentBatches => BatchesAtOnce;
 
     public Task<TrialTable> Run(BatchSlice batch, IProgress<double> progress, CancellationToken cancellation) =>
-        Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, parallelAgents: batch.ParallelAgents).Table,
+        Task.Run(() => RunBatch(model, seed, batch.FirstTrial, batch.Trials, model.LastYear, progress, cancellation, threads: batch.ParallelAgents ? -1 : ThreadsPerBatch).Table,
             cancellation);
 
     /// <summary>
     /// Runs trials [<paramref name="firstTrial"/>, <paramref name="firstTrial"/> + <paramref name="count"/>) from
-    /// the calibration year to <paramref name="lastYear"/>, its agents in parallel chunks unless
-    /// <paramref name="parallelAgents"/> is false; <paramref name="reference64"/> steps the enterprises
+    /// the calibration year to <paramref name="lastYear"/>, its agents in parallel chunks on at most
+    /// <paramref name="threads"/> threads (-1: every core); <paramref name="reference64"/> steps the enterprises
     /// with the double-precision reference kernel (for tests of the 32-bit one).
     /// </summary>
     public static BatchCoordinator RunBatch(
@@ -40,7 +43,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         int lastYear,
         IProgress<double>? progress = null,
         CancellationToken cancellation = default,
-        bool parallelAgents = true,
+        int threads = -1,
         bool reference64 = false)
     {
         var coordinator = new BatchCoordinator(model, seed, firstTrial, count);
@@ -52,7 +55,7 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
         try
         {
             var chunks = (firms.Length + ChunkSize - 1) / ChunkSize;
-            var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parallelAgents ? -1 : 1 };
+            var options = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = threads };
             // Every step completes synchronously, so the year loop's task has ended when it returns.
             var years = coordinator.RunYears(lastYear, ctx => ValueTask.FromResult(StepYear(model, ctx, states, initialised, incubatorStates, chunks, options, reference64)),
                 progress, cancellation);
@@ -172,11 +175,12 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     {
         private static readonly System.Collections.Concurrent.ConcurrentBag<StateBuffer<T>> Free = [];
 
+        /// <summary>A free buffer of at least <paramref name="length"/> elements (callers use its first <paramref name="length"/>), else a new one; smaller free ones are freed.</summary>
         public static StateBuffer<T> Rent(int length)
         {
             while (Free.TryTake(out var buffer))
             {
-                if (buffer.Length == length)
+                if (buffer.Length >= length)
                 {
                     return buffer;
                 }

@@ -15,7 +15,7 @@ public readonly record struct BatchSlice(int FirstTrial, int Trials, bool Parall
 /// </summary>
 public interface IBatchRunner
 {
-    /// <summary>How many batches are worth stepping at once (the local engine: one per core; a cluster spreads each batch instead).</summary>
+    /// <summary>How many batches are worth stepping at once (the local engine: one per eight cores; a cluster spreads each batch instead).</summary>
     int ConcurrentBatches { get; }
 
     /// <summary>The batch's per-trial table; <paramref name="progress"/> gets the fraction of the batch done.</summary>

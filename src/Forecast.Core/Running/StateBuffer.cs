@@ -6,9 +6,8 @@ namespace Forecast.Running;
 /// A large block of agent states outside the GC heap, aligned to 2 MiB and offered to Linux for
 /// transparent huge pages (madvise MADV_HUGEPAGE: the kernel's default "madvise" mode gives them only
 /// when asked). A batch's states are hundreds of megabytes, first touched all at once: in 4 KiB pages
-/// that is a page fault per 4 KiB, which on a paravirtualised machine costs about as much as the
-/// year of stepping that touches them (see benchmarks/RESULTS.md). Elsewhere, or when refused, the
-/// pages are ordinary ones. Contents start as zeros or as whatever the previous user left (callers
+/// that is a page fault per 4 KiB, dear on a paravirtualised machine (the README's local engine
+/// section has the figures). Elsewhere, or when refused, the pages are ordinary ones. Contents start as zeros or as whatever the previous user left (callers
 /// initialise). No finaliser: a span may outlive the last reference to its buffer, so the memory is
 /// freed only by <see cref="Dispose"/>.
 /// </summary>
@@ -29,15 +28,22 @@ public sealed unsafe class StateBuffer<T> : IDisposable
         GC.AddMemoryPressure((long)_bytes);
         if (OperatingSystem.IsLinux())
         {
-            HugePagesGranted = LinuxMemory.Madvise((nint)_pointer, _bytes, LinuxMemory.HugePage) == 0;
+            try
+            {
+                HugePagesAdvised = LinuxMemory.Madvise((nint)_pointer, _bytes, LinuxMemory.HugePage) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                HugePagesAdvised = false; // a libc without madvise: ordinary pages
+            }
         }
     }
 
     /// <summary>Elements in the buffer.</summary>
     public int Length { get; }
 
-    /// <summary>Whether the kernel accepted the request for huge pages (it may still fall back to small ones under memory pressure).</summary>
-    public bool HugePagesGranted { get; }
+    /// <summary>Whether the kernel took the advice to use huge pages (it may still use small ones: THP switched off, or memory fragmented).</summary>
+    public bool HugePagesAdvised { get; }
 
     /// <summary>The whole buffer.</summary>
     public Span<T> Span

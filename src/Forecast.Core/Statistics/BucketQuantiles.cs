@@ -5,8 +5,9 @@ namespace Forecast.Statistics;
 
 /// <summary>
 /// R-7 quantiles and the histogram of a finite series without sorting it: each value falls in one of
-/// 2,560 equal-width buckets over [min, max] (a refinement of the 20 histogram bins), and only the buckets
-/// holding the needed order statistics are gathered and selected into.
+/// 2,560 equal-width buckets over [min, max] (a refinement of the 20 histogram bins). For a few order
+/// statistics only their buckets' values are gathered and selected into; for many (the percentiles),
+/// every value is placed by bucket and each needed bucket sorted.
 /// </summary>
 [System.Runtime.CompilerServices.SkipLocalsInit] // every stackalloc below is cleared or written before it is read
 internal static class BucketQuantiles
