@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds Release, runs every BenchmarkDotNet class, e2e.sh and (not in quick mode, where numpy is
-# installed) benchmarks/numpy/compare.sh, and regenerates benchmarks/RESULTS.md
+# Builds Release, runs every BenchmarkDotNet class, e2e.sh and (except in quick mode, and where numpy
+# is installed) benchmarks/numpy/compare.sh, and regenerates benchmarks/RESULTS.md
 # (each goal: measured figure, goal, MET / NOT MET).
 #
 # usage: benchmarks/run.sh [--quick | --long] [--out FILE]

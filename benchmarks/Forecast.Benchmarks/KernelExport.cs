@@ -70,17 +70,7 @@ public static class KernelExport
             contexts.Add(ctx);
             var merged = new PartialAggregate(trials);
             merged.Merge(enterprises);
-            for (var i = 0; i < model.Population.Incubators.Length; i++)
-            {
-                var span = incubatorStates.AsSpan(i * trials, trials);
-                if (ctx.Year == model.FirstYear)
-                {
-                    IncubatorAgent.Init(model.Population.Incubators[i], span, ctx);
-                }
-
-                IncubatorAgent.Step(i, span, ctx, rules, merged);
-            }
-
+            LocalBatchRunner.StepIncubators(model, ctx, incubatorStates, merged);
             return ValueTask.FromResult(merged);
         });
         run.GetAwaiter().GetResult();

@@ -86,8 +86,6 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
     {
         var firms = model.Population.Enterprises;
         var count = ctx.Trials;
-        var rules = model.Rules;
-        var firstYear = ctx.Year == model.FirstYear;
         var merged = new PartialAggregate(count);
         Parallel.For(
             0,
@@ -108,18 +106,24 @@ public sealed class LocalBatchRunner(SimulationModel model, ulong seed) : IBatch
                 }
             });
 
+        StepIncubators(model, ctx, incubatorStates.Span, merged);
+        return merged;
+    }
+
+    /// <summary>One year of every incubator slot of a batch whose states are <paramref name="states"/> (slot-major), into <paramref name="into"/>; initialised in the first year.</summary>
+    internal static void StepIncubators(SimulationModel model, YearContext ctx, Span<IncubatorState> states, PartialAggregate into)
+    {
+        var count = ctx.Trials;
         for (var i = 0; i < model.Population.Incubators.Length; i++)
         {
-            var span = incubatorStates.Span.Slice(i * count, count);
-            if (firstYear)
+            var span = states.Slice(i * count, count);
+            if (ctx.Year == model.FirstYear)
             {
                 IncubatorAgent.Init(model.Population.Incubators[i], span, ctx);
             }
 
-            IncubatorAgent.Step(i, span, ctx, rules, merged);
+            IncubatorAgent.Step(i, span, ctx, model.Rules, into);
         }
-
-        return merged;
     }
 
     /// <summary>

@@ -7,9 +7,9 @@ namespace Forecast.Running;
 /// transparent huge pages (madvise MADV_HUGEPAGE: the kernel's default "madvise" mode gives them only
 /// when asked). A batch's states are hundreds of megabytes, first touched all at once: in 4 KiB pages
 /// that is a page fault per 4 KiB, dear on a paravirtualised machine (the README's local engine
-/// section has the figures). Elsewhere, or when refused, the pages are ordinary ones. Contents start as zeros or as whatever the previous user left (callers
-/// initialise). No finaliser: a span may outlive the last reference to its buffer, so the memory is
-/// freed only by <see cref="Dispose"/>.
+/// section has the figures). Elsewhere, or when refused, the pages are ordinary ones. Contents start
+/// as zeros or as whatever the previous user left (callers initialise). No finaliser: a span may
+/// outlive the last reference to its buffer, so the memory is freed only by <see cref="Dispose"/>.
 /// </summary>
 public sealed unsafe class StateBuffer<T> : IDisposable
     where T : unmanaged
