@@ -181,9 +181,11 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
     {
         private readonly double[] _fractions = new double[slices.Count];
         private readonly int _resumed = resumed;
+        private readonly Lock _sendLock = new();
         private double _reported = -1;
         private int _reportedTrials = -1;
         private int _trialsDone = resumed;
+        private RunProgress _sent = new(0, -1, null);
 
         public IProgress<double> For(int index) => new InlineProgress<double>(f => Report(index, f, 0));
 
@@ -212,7 +214,25 @@ public sealed class RunDriver(SimulationModel model, RunPlan plan, IBatchRunner 
 
             if (next is { } p)
             {
-                progress?.Report(p); // outside the lock: a slow follower holds up no batch
+                Send(p);
+            }
+        }
+
+        /// <summary>
+        /// Reports in order: two batches' threads may leave the lock above in either order, so a report
+        /// older than one already sent is dropped. Outside that lock: a slow follower holds up only other reports.
+        /// </summary>
+        private void Send(RunProgress p)
+        {
+            lock (_sendLock)
+            {
+                if (p.Fraction < _sent.Fraction || p.TrialsDone < _sent.TrialsDone)
+                {
+                    return;
+                }
+
+                _sent = p;
+                progress?.Report(p);
             }
         }
     }
