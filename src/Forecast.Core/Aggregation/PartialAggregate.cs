@@ -57,7 +57,7 @@ public sealed class PartialAggregate
     /// memory (measured here: 4x slower than this loop at 10,000 trials).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddInto(long[] acc, long[] b, int start, int n)
+    private static unsafe void AddInto(long[] acc, long[] b, int start, int n)
     {
         if ((uint)start > (uint)acc.Length || (uint)n > (uint)(acc.Length - start) || b.Length < start + n)
         {
@@ -69,6 +69,13 @@ public sealed class PartialAggregate
         nuint k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            // Scalar up to the first 64-byte boundary of the target, so no vector store splits a cache line.
+            var head = (nuint)Math.Min(n, (int)((64 - ((nuint)Unsafe.AsPointer(ref a) & 63)) & 63) / sizeof(long));
+            for (; k < head; k++)
+            {
+                Unsafe.Add(ref a, k) += Unsafe.Add(ref r, k);
+            }
+
             for (; (int)k + (2 * Vector512<long>.Count) <= n; k += (nuint)(2 * Vector512<long>.Count))
             {
                 (Vector512.LoadUnsafe(ref a, k) + Vector512.LoadUnsafe(ref r, k)).StoreUnsafe(ref a, k);

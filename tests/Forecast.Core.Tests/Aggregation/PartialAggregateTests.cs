@@ -39,6 +39,34 @@ public sealed class PartialAggregateTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(37)]
+    [InlineData(347)]
+    public void Merge_adds_every_value_whatever_the_length_and_the_arrays_alignment(int trials)
+    {
+        // Merge goes scalar up to the target's first cache line, then in vectors: arrays from separate
+        // allocations start at different offsets within a line, so twenty pairs cover several head lengths.
+        var random = new System.Random(trials);
+        for (var pair = 0; pair < 20; pair++)
+        {
+            _ = new long[random.Next(8)]; // shifts where the next arrays start
+            var target = new PartialAggregate(trials);
+            var source = new PartialAggregate(trials);
+            for (var i = 0; i < target.Values.Length; i++)
+            {
+                target.Values[i] = random.NextInt64(-1L << 40, 1L << 40);
+                source.Values[i] = random.NextInt64(-1L << 40, 1L << 40);
+            }
+
+            var expected = target.Values.Zip(source.Values, (a, b) => a + b).ToArray();
+            target.Merge(source);
+            Assert.Equal(expected, target.Values);
+        }
+    }
+
     [Fact]
     public void The_empty_partial_is_the_identity_and_shapes_must_match()
     {
