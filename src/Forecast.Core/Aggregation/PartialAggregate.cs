@@ -70,8 +70,9 @@ public sealed class PartialAggregate
         if (Vector512.IsHardwareAccelerated)
         {
             // Scalar up to the first 64-byte boundary of the target, so no vector store splits a cache line.
-            var head = (nuint)Math.Min(n, (int)((64 - ((nuint)Unsafe.AsPointer(ref a) & 63)) & 63) / sizeof(long));
-            for (; k < head; k++)
+            var offset = (int)((nuint)Unsafe.AsPointer(ref a) % (nuint)Vector512<byte>.Count) / sizeof(long);
+            var head = offset == 0 ? 0 : Math.Min(n, Vector512<long>.Count - offset);
+            for (; (int)k < head; k++)
             {
                 Unsafe.Add(ref a, k) += Unsafe.Add(ref r, k);
             }
