@@ -11,7 +11,7 @@ namespace Forecast.Grains;
 /// by the shard's silo).
 /// </summary>
 [SiloIndexPlacement]
-public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grain, IShardGrain, ISiloProbe
+public sealed class ShardGrain(ModelCache models, LocalPartials partials, StateSlabs slabs) : Grain, IShardGrain, ISiloProbe
 {
     /// <summary>
     /// Agents a turn goes through: calling (and, in a run's first year, activating) tens of thousands of
@@ -118,6 +118,11 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials) : Grai
             {
                 _ = _incubators![k].Release(_runKey!);
             }
+        }
+
+        if (_runKey is not null)
+        {
+            slabs.Release(_runKey); // every step of the run has returned: its state slabs may serve the next run
         }
 
         models.Forget(runId);

@@ -137,17 +137,24 @@ public sealed class LocalPartials
 /// allocations and, pinned or not, a string of full collections (16 gen-2 collections in a
 /// 1,000-trial run here); a slab is one allocation, never copied by the GC (large object heap).
 /// The registry holds slabs weakly: a slab lives while a grain holds a slice, and is freed once the
-/// run's grains have been collected.
+/// run's grains have been collected. A released run's slabs go to a free list (still weakly held) that
+/// the next run with the same batch size takes from, so a study's run after run reuses one set of slabs
+/// instead of leaving each run's on the large object heap until a full collection.
 /// </summary>
 public sealed class StateSlabs
 {
     public const int AgentsPerSlab = 4096;
 
     private readonly Dictionary<(string Run, int Trials, int Slab), WeakReference<EnterpriseState[]>> _slabs = [];
+    private readonly Dictionary<int, Stack<WeakReference<EnterpriseState[]>>> _free = []; // released slabs by batch size
     private int _allocations;
+    private int _reuses;
 
     /// <summary>Slabs allocated so far on this silo.</summary>
     public int Allocations => Volatile.Read(ref _allocations);
+
+    /// <summary>Slabs handed to a run from an earlier, released run so far on this silo.</summary>
+    public int Reuses => Volatile.Read(ref _reuses);
 
     /// <summary>
     /// The slice of agent <paramref name="agent"/> for batches of <paramref name="trials"/> trials of the
@@ -163,9 +170,18 @@ public sealed class StateSlabs
         {
             if (!_slabs.TryGetValue(key, out var weak) || !weak.TryGetTarget(out slab))
             {
-                slab = GC.AllocateUninitializedArray<EnterpriseState>(checked(AgentsPerSlab * trials));
+                slab = TakeFree(trials);
+                if (slab is null)
+                {
+                    slab = GC.AllocateUninitializedArray<EnterpriseState>(checked(AgentsPerSlab * trials));
+                    _allocations++;
+                }
+                else
+                {
+                    _reuses++;
+                }
+
                 _slabs[key] = new WeakReference<EnterpriseState[]>(slab);
-                _allocations++;
                 foreach (var dead in _slabs.Where(e => !e.Value.TryGetTarget(out _)).Select(e => e.Key).ToList())
                 {
                     _slabs.Remove(dead);
@@ -174,6 +190,42 @@ public sealed class StateSlabs
         }
 
         return slab.AsMemory(agent % AgentsPerSlab * trials, trials);
+    }
+
+    /// <summary>
+    /// Run key <paramref name="runKey"/> is over (every step of it has returned): its slabs may serve
+    /// the next run. Its grains may still hold slices until they drop the run, but never step it again.
+    /// </summary>
+    public void Release(string runKey)
+    {
+        lock (_slabs)
+        {
+            foreach (var (key, weak) in _slabs.Where(e => string.Equals(e.Key.Run, runKey, StringComparison.Ordinal)).ToList())
+            {
+                _slabs.Remove(key);
+                if (weak.TryGetTarget(out _))
+                {
+                    (_free.TryGetValue(key.Trials, out var stack) ? stack : _free[key.Trials] = new()).Push(weak);
+                }
+            }
+        }
+    }
+
+    /// <summary>A released slab of <paramref name="trials"/> trials still alive, or null (caller holds the lock).</summary>
+    private EnterpriseState[]? TakeFree(int trials)
+    {
+        if (_free.TryGetValue(trials, out var stack))
+        {
+            while (stack.TryPop(out var weak))
+            {
+                if (weak.TryGetTarget(out var slab))
+                {
+                    return slab;
+                }
+            }
+        }
+
+        return null;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Forecast.Simulation;
 
 namespace Forecast.Grains.Tests;
@@ -44,6 +45,31 @@ public sealed class StateSlabsTests
     }
 
     [Fact]
+    public void A_released_run_s_slabs_serve_the_next_run_of_the_same_batch_size_and_no_other()
+    {
+        var slabs = new StateSlabs();
+        var agents = StateSlabs.AgentsPerSlab + 1; // two slabs
+        var done = Enumerable.Range(0, agents).Select(a => Array(slabs.Slice("study-run-1", a, 10))).Distinct().ToList();
+        var live = Array(slabs.Slice("live-run", 0, 10));
+        Assert.Equal(3, slabs.Allocations);
+
+        slabs.Release("study-run-1");
+        slabs.Release("never-ran"); // nothing to release: no effect
+        var next = Enumerable.Range(0, agents).Select(a => Array(slabs.Slice("study-run-2", a, 10))).Distinct().ToList();
+
+        Assert.Equal(3, slabs.Allocations); // no new slab: run 2 took run 1's two
+        Assert.Equal(2, slabs.Reuses);
+        Assert.True(new HashSet<object>(done, ReferenceEqualityComparer.Instance).SetEquals(next)); // the same arrays
+        Assert.DoesNotContain(next, s => ReferenceEquals(s, live)); // a run not released keeps its own
+        Assert.Same(live, Array(slabs.Slice("live-run", 0, 10)));
+
+        slabs.Release("study-run-2");
+        var otherSize = Array(slabs.Slice("study-run-3", 0, 20)); // another batch size: a slab of its own
+        Assert.Equal(4, slabs.Allocations);
+        Assert.DoesNotContain(done, s => ReferenceEquals(s, otherSize));
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused()
     {
         var slabs = new StateSlabs();
@@ -51,4 +77,7 @@ public sealed class StateSlabsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => slabs.Slice("run", -1, 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => slabs.Slice("run", 0, 0));
     }
+
+    private static EnterpriseState[] Array(Memory<EnterpriseState> slice) =>
+        MemoryMarshal.TryGetArray<EnterpriseState>(slice, out var segment) ? segment.Array! : throw new InvalidOperationException("a slice not over an array");
 }
