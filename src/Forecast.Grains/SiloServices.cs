@@ -146,7 +146,7 @@ public sealed class StateSlabs
     public const int AgentsPerSlab = 4096;
 
     private readonly Dictionary<(string Run, int Trials, int Slab), WeakReference<EnterpriseState[]>> _slabs = [];
-    private readonly Dictionary<int, Stack<WeakReference<EnterpriseState[]>>> _free = []; // released slabs by batch size
+    private readonly Dictionary<int, List<WeakReference<EnterpriseState[]>>> _free = []; // released slabs by batch size
     private int _allocations;
     private int _reuses;
 
@@ -200,12 +200,21 @@ public sealed class StateSlabs
     {
         lock (_slabs)
         {
+            // Slabs collected since they were freed leave the list, so a batch size no run asks for again holds nothing.
+            foreach (var (trials, list) in _free.ToList())
+            {
+                if (list.RemoveAll(w => !w.TryGetTarget(out _)) > 0 && list.Count == 0)
+                {
+                    _free.Remove(trials);
+                }
+            }
+
             foreach (var (key, weak) in _slabs.Where(e => string.Equals(e.Key.Run, runKey, StringComparison.Ordinal)).ToList())
             {
                 _slabs.Remove(key);
                 if (weak.TryGetTarget(out _))
                 {
-                    (_free.TryGetValue(key.Trials, out var stack) ? stack : _free[key.Trials] = new()).Push(weak);
+                    (_free.TryGetValue(key.Trials, out var list) ? list : _free[key.Trials] = []).Add(weak);
                 }
             }
         }
@@ -214,10 +223,12 @@ public sealed class StateSlabs
     /// <summary>A released slab of <paramref name="trials"/> trials still alive, or null (caller holds the lock).</summary>
     private EnterpriseState[]? TakeFree(int trials)
     {
-        if (_free.TryGetValue(trials, out var stack))
+        if (_free.TryGetValue(trials, out var list))
         {
-            while (stack.TryPop(out var weak))
+            while (list.Count > 0)
             {
+                var weak = list[^1];
+                list.RemoveAt(list.Count - 1);
                 if (weak.TryGetTarget(out var slab))
                 {
                     return slab;
