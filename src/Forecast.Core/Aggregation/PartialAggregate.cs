@@ -69,7 +69,8 @@ public sealed class PartialAggregate
         nuint k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            // Scalar up to the first 64-byte boundary of the target, so no vector store splits a cache line.
+            // Scalar up to the first 64-byte boundary of the target, so no vector store splits a cache line
+            // (a hint only: were the GC to move the array meanwhile, the sums would be the same, just slower).
             var offset = (int)((nuint)Unsafe.AsPointer(ref a) % (nuint)Vector512<byte>.Count) / sizeof(long);
             var head = offset == 0 ? 0 : Math.Min(n, Vector512<long>.Count - offset);
             for (; (int)k < head; k++)
