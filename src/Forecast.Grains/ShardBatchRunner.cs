@@ -46,6 +46,11 @@ internal sealed class ShardBatchRunner(IGrainFactory grains, RunSpec spec, Simul
         {
             var year = new Immutable<YearContext>(ctx);
             var partials = await Task.WhenAll(shards.Select(s => s.StepYear(immutableSpec, year)));
+            if (partials.Length == 1)
+            {
+                return partials[0].Value; // one shard: its partial is the year's, and nothing else holds it
+            }
+
             var merged = new PartialAggregate(batch.Trials);
             merged.MergeAll(partials.Select(p => p.Value).ToList());
             return merged;

@@ -81,17 +81,18 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials, StateS
             }
         }
 
-        PartialAggregate merged;
         Immutable<PartialAggregate?>[] results;
         try
         {
             results = await Task.WhenAll(calls);
         }
-        finally
+        catch
         {
-            // Close even on failure, so the pool does not leak.
-            merged = run.Placement.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
+            partials.Discard(pool); // so the pool does not leak
+            throw;
         }
+
+        var merged = run.Placement.SiloAggregation ? partials.Close(pool) : new PartialAggregate(ctx.Trials);
 
         foreach (var own in results.Select(r => r.Value).OfType<PartialAggregate>())
         {

@@ -62,11 +62,22 @@ public sealed class ModelCache(TimeProvider clock)
 public sealed class LocalPartials
 {
     private readonly ConcurrentDictionary<Guid, Pool> _pools = new();
+    private readonly Lock _freeLock = new();
+    private readonly Stack<Accumulator> _free = new(); // cleared accumulators of _freeTrials trials, for the next pools
+    private int _freeTrials;
+
+    /// <summary>The most cleared accumulators kept for later pools: a pool takes one per thread its agents run on.</summary>
+    public static int MaxFree { get; } = 4 * Environment.ProcessorCount;
+
+    /// <summary>Accumulators this silo has made so far (each pool's threads take kept ones first).</summary>
+    public int Allocations => Volatile.Read(ref _allocations);
+
+    private int _allocations;
 
     public Guid Open(int trials)
     {
         var id = Guid.NewGuid();
-        _pools[id] = new Pool(trials);
+        _pools[id] = new Pool(trials, this);
         return id;
     }
 
@@ -109,22 +120,70 @@ public sealed class LocalPartials
     }
 
     /// <summary>
+    /// Drops the pool <paramref name="id"/> of a failed step without keeping its accumulators: a call that
+    /// failed by timing out may still be adding into one.
+    /// </summary>
+    public void Discard(Guid id) => _pools.TryRemove(id, out _);
+
+    /// <summary>A cleared accumulator of <paramref name="trials"/> trials: a kept one, else a new one.</summary>
+    private Accumulator Take(int trials)
+    {
+        lock (_freeLock)
+        {
+            if (_freeTrials == trials && _free.TryPop(out var kept))
+            {
+                return kept;
+            }
+        }
+
+        Interlocked.Increment(ref _allocations);
+        return new Accumulator(trials);
+    }
+
+    /// <summary>
+    /// Keeps a closed pool's accumulators, cleared, for the next pools (a year's accumulators are
+    /// megabytes each: made afresh every year they filled the large object heap between collections).
+    /// </summary>
+    private void Keep(IEnumerable<Accumulator> used, int trials)
+    {
+        foreach (var acc in used)
+        {
+            acc.Clear();
+            lock (_freeLock)
+            {
+                if (_freeTrials != trials)
+                {
+                    _free.Clear(); // another batch size now: the kept ones would not serve it
+                    _freeTrials = trials;
+                }
+
+                if (_free.Count < MaxFree)
+                {
+                    _free.Push(acc);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// One accumulator per thread that adds into the pool: an agent's step is synchronous, so two
     /// turns never share a thread's accumulator at once, and no lock is taken per call (a shared
     /// free list cost a third of the grain path's CPU in lock contention).
     /// </summary>
-    private sealed class Pool(int trials)
+    private sealed class Pool(int trials, LocalPartials owner)
     {
-        private readonly ThreadLocal<Accumulator> _local = new(() => new Accumulator(trials), trackAllValues: true);
+        private readonly ThreadLocal<Accumulator> _local = new(() => owner.Take(trials), trackAllValues: true);
 
         public Accumulator Local => _local.Value!;
 
-        /// <summary>Merges every thread's accumulator; called once every add has completed.</summary>
+        /// <summary>Merges every thread's accumulator (called once every add has completed) and hands them back to the silo.</summary>
         public PartialAggregate Merge()
         {
+            var used = _local.Values;
             var merged = new PartialAggregate(trials);
-            merged.MergeAll(_local.Values.Select(a => a.Flush()).ToList());
+            merged.MergeAll(used.Select(a => a.Flush()).ToList());
             _local.Dispose();
+            owner.Keep(used, trials);
             return merged;
         }
     }
