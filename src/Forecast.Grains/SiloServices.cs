@@ -197,15 +197,15 @@ public sealed class LocalPartials
 /// 1,000-trial run here); a slab is one allocation, never copied by the GC (large object heap).
 /// The registry holds slabs weakly: a slab lives while a grain holds a slice, and is freed once the
 /// run's grains have been collected. A released run's slabs go to a free list (still weakly held) that
-/// the next run with the same batch size takes from, so a study's run after run reuses one set of slabs
+/// the next run with batches of the same size takes from, so a study's run after run reuses one set of slabs
 /// instead of leaving each run's on the large object heap until a full collection.
 /// </summary>
 public sealed class StateSlabs
 {
     public const int AgentsPerSlab = 4096;
 
-    private readonly Dictionary<(string Run, int Trials, int Slab), WeakReference<EnterpriseState[]>> _slabs = [];
-    private readonly Dictionary<int, List<WeakReference<EnterpriseState[]>>> _free = []; // released slabs by batch size
+    private readonly Dictionary<(string Run, int Slab), WeakReference<EnterpriseState[]>> _slabs = [];
+    private readonly Dictionary<int, List<WeakReference<EnterpriseState[]>>> _free = []; // released slabs by the trials they hold
     private int _allocations;
     private int _reuses;
 
@@ -218,16 +218,18 @@ public sealed class StateSlabs
     /// <summary>
     /// The slice of agent <paramref name="agent"/> for batches of <paramref name="trials"/> trials of the
     /// run (and placement epoch) <paramref name="runKey"/>; its contents are whatever was there (callers initialise).
+    /// A batch shorter than the run's slab holds (a run's last) takes the first trials of each agent's
+    /// room in it: a run steps one batch at a time, so its batches never need two sets of slabs.
     /// </summary>
     public Memory<EnterpriseState> Slice(string runKey, int agent, int trials)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(agent);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(trials);
-        var key = (runKey, trials, agent / AgentsPerSlab);
+        var key = (runKey, agent / AgentsPerSlab);
         EnterpriseState[]? slab;
         lock (_slabs)
         {
-            if (!_slabs.TryGetValue(key, out var weak) || !weak.TryGetTarget(out slab))
+            if (!_slabs.TryGetValue(key, out var weak) || !weak.TryGetTarget(out slab) || slab.Length < AgentsPerSlab * trials)
             {
                 slab = TakeFree(trials);
                 if (slab is null)
@@ -248,7 +250,7 @@ public sealed class StateSlabs
             }
         }
 
-        return slab.AsMemory(agent % AgentsPerSlab * trials, trials);
+        return slab.AsMemory(agent % AgentsPerSlab * (slab.Length / AgentsPerSlab), trials);
     }
 
     /// <summary>
@@ -271,9 +273,10 @@ public sealed class StateSlabs
             foreach (var (key, weak) in _slabs.Where(e => string.Equals(e.Key.Run, runKey, StringComparison.Ordinal)).ToList())
             {
                 _slabs.Remove(key);
-                if (weak.TryGetTarget(out _))
+                if (weak.TryGetTarget(out var slab))
                 {
-                    (_free.TryGetValue(key.Trials, out var list) ? list : _free[key.Trials] = []).Add(weak);
+                    var held = slab.Length / AgentsPerSlab;
+                    (_free.TryGetValue(held, out var list) ? list : _free[held] = []).Add(weak);
                 }
             }
         }

@@ -45,6 +45,29 @@ public sealed class StateSlabsTests
     }
 
     [Fact]
+    public void A_run_s_shorter_last_batch_takes_room_in_the_slabs_it_has_and_a_longer_one_gets_new_slabs()
+    {
+        var slabs = new StateSlabs();
+        const int Trials = 10;
+        var full = Enumerable.Range(0, 3).Select(a => slabs.Slice("run", a, Trials)).ToList();
+        var last = Enumerable.Range(0, 3).Select(a => slabs.Slice("run", a, 4)).ToList(); // e.g. 10,004 trials in batches of 10
+
+        Assert.Equal(1, slabs.Allocations);
+        for (var a = 0; a < 3; a++)
+        {
+            Assert.Equal(4, last[a].Length);
+            Assert.Same(Array(full[a]), Array(last[a]));
+            Assert.True(MemoryMarshal.TryGetArray<EnterpriseState>(last[a], out var segment));
+            Assert.Equal(a * Trials, segment.Offset); // the start of the agent's own room: no two agents overlap
+        }
+
+        var longer = slabs.Slice("run", 1, 12);
+        Assert.Equal(2, slabs.Allocations);
+        Assert.NotSame(Array(full[1]), Array(longer));
+        Assert.Equal(12, longer.Length);
+    }
+
+    [Fact]
     public void A_released_run_s_slabs_serve_the_next_run_of_the_same_batch_size_and_no_other()
     {
         var slabs = new StateSlabs();
