@@ -40,51 +40,10 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials, StateS
         // Without silo aggregation (a check of the pool's exactness) every agent returns its own partial.
         var pool = run.Placement.SiloAggregation ? partials.Open(ctx.Trials) : Guid.Empty;
         var runKey = _runKey ??= key[..key.LastIndexOf('/')]; // the run and the coordinator's placement epoch
-        var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear, runKey));
-
-        var calls = new List<Task<Immutable<PartialAggregate?>>>();
-        var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
-        var profiles = model.Population.Enterprises;
-        var first = Slice(firms, run.Placement.Shards, shard);
-        var firstSlot = Slice(slots, run.Placement.Shards, shard);
-        // References made once per shard activation, when an agent is first called (GetGrain resolves
-        // the interface by reflection each time: tens of thousands of them took seconds in one turn).
-        _enterprises ??= new IEnterpriseGrain[Slice(firms, run.Placement.Shards, shard + 1) - first];
-        _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
-            .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, agentKey)).ToArray();
-        if (_calledEnterprise.Length != _enterprises.Length)
-        {
-            (_calledEnterprise, _calledIncubator) = (new bool[_enterprises.Length], new bool[_incubators.Length]);
-        }
-
-        for (var k = 0; k < _enterprises.Length; k++)
-        {
-            if (!EnterpriseAgent.IsDormant(profiles[first + k], ctx))
-            {
-                var agent = _enterprises[k] ??= GrainFactory.GetGrain<IEnterpriseGrain>(first + k, agentKey);
-                calls.Add(agent.Step(request)); // a dormant entrant's step does nothing
-                _calledEnterprise[k] = true;
-            }
-
-            if ((k + 1) % AgentsPerTurn == 0)
-            {
-                await Task.Yield(); // see AgentsPerTurn
-            }
-        }
-
-        for (var k = 0; k < _incubators.Length; k++)
-        {
-            if (!IncubatorAgent.IsDormant(firstSlot + k, ctx))
-            {
-                calls.Add(_incubators[k].Step(request)); // a slot no trial has opened does nothing
-                _calledIncubator[k] = true;
-            }
-        }
-
         Immutable<PartialAggregate?>[] results;
         try
         {
-            results = await Task.WhenAll(calls);
+            results = await CallAgents();
         }
         catch
         {
@@ -100,6 +59,51 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials, StateS
         }
 
         return new Immutable<PartialAggregate>(merged);
+
+        async Task<Immutable<PartialAggregate?>[]> CallAgents()
+        {
+            var request = new Immutable<StepRequest>(new StepRequest(run, ctx, pool, ctx.Year == model.FirstYear, runKey));
+            var calls = new List<Task<Immutable<PartialAggregate?>>>();
+            var (firms, slots) = (model.Population.Enterprises.Length, model.Population.Incubators.Length);
+            var profiles = model.Population.Enterprises;
+            var first = Slice(firms, run.Placement.Shards, shard);
+            var firstSlot = Slice(slots, run.Placement.Shards, shard);
+            // References made once per shard activation, when an agent is first called (GetGrain resolves
+            // the interface by reflection each time: tens of thousands of them took seconds in one turn).
+            _enterprises ??= new IEnterpriseGrain[Slice(firms, run.Placement.Shards, shard + 1) - first];
+            _incubators ??= Enumerable.Range(firstSlot, Slice(slots, run.Placement.Shards, shard + 1) - firstSlot)
+                .Select(i => GrainFactory.GetGrain<IIncubatorGrain>(i, agentKey)).ToArray();
+            if (_calledEnterprise.Length != _enterprises.Length)
+            {
+                (_calledEnterprise, _calledIncubator) = (new bool[_enterprises.Length], new bool[_incubators.Length]);
+            }
+
+            for (var k = 0; k < _enterprises.Length; k++)
+            {
+                if (!EnterpriseAgent.IsDormant(profiles[first + k], ctx))
+                {
+                    var agent = _enterprises[k] ??= GrainFactory.GetGrain<IEnterpriseGrain>(first + k, agentKey);
+                    calls.Add(agent.Step(request)); // a dormant entrant's step does nothing
+                    _calledEnterprise[k] = true;
+                }
+
+                if ((k + 1) % AgentsPerTurn == 0)
+                {
+                    await Task.Yield(); // see AgentsPerTurn
+                }
+            }
+
+            for (var k = 0; k < _incubators.Length; k++)
+            {
+                if (!IncubatorAgent.IsDormant(firstSlot + k, ctx))
+                {
+                    calls.Add(_incubators[k].Step(request)); // a slot no trial has opened does nothing
+                    _calledIncubator[k] = true;
+                }
+            }
+
+            return await Task.WhenAll(calls);
+        }
     }
 
     public Task Release(Guid runId)
@@ -125,6 +129,8 @@ public sealed class ShardGrain(ModelCache models, LocalPartials partials, StateS
         {
             slabs.Release(_runKey); // every step of the run has returned: its state slabs may serve the next run
         }
+
+        partials.Trim(); // the accumulators kept between years of the run
 
         models.Forget(runId);
         DeactivateOnIdle();

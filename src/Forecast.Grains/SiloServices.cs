@@ -62,12 +62,10 @@ public sealed class ModelCache(TimeProvider clock)
 public sealed class LocalPartials
 {
     private readonly ConcurrentDictionary<Guid, Pool> _pools = new();
-    private readonly Lock _freeLock = new();
-    private readonly Stack<Accumulator> _free = new(); // cleared accumulators of _freeTrials trials, for the next pools
-    private int _freeTrials;
+    private readonly Dictionary<int, Stack<Accumulator>> _free = []; // cleared accumulators by trials, for the next pools
 
-    /// <summary>The most cleared accumulators kept for later pools: a pool takes one per thread its agents run on.</summary>
-    public static int MaxFree { get; } = 4 * Environment.ProcessorCount;
+    /// <summary>The most cleared accumulators kept per batch size: a pool takes one per thread its agents run on.</summary>
+    public static int MaxFree { get; } = 2 * Environment.ProcessorCount;
 
     /// <summary>Accumulators this silo has made so far (each pool's threads take kept ones first).</summary>
     public int Allocations => Volatile.Read(ref _allocations);
@@ -123,16 +121,26 @@ public sealed class LocalPartials
     /// Drops the pool <paramref name="id"/> of a failed step without keeping its accumulators: a call that
     /// failed by timing out may still be adding into one.
     /// </summary>
+    /// <remarks>Its thread-local store is left to the GC rather than disposed, so a straggler's add cannot fail on it.</remarks>
     public void Discard(Guid id) => _pools.TryRemove(id, out _);
+
+    /// <summary>Drops the kept accumulators (a run is over: the next may use another batch size, or none may come).</summary>
+    public void Trim()
+    {
+        lock (_free)
+        {
+            _free.Clear();
+        }
+    }
 
     /// <summary>A cleared accumulator of <paramref name="trials"/> trials: a kept one, else a new one.</summary>
     private Accumulator Take(int trials)
     {
-        lock (_freeLock)
+        lock (_free)
         {
-            if (_freeTrials == trials && _free.TryPop(out var kept))
+            if (_free.TryGetValue(trials, out var kept) && kept.TryPop(out var acc))
             {
-                return kept;
+                return acc;
             }
         }
 
@@ -149,17 +157,12 @@ public sealed class LocalPartials
         foreach (var acc in used)
         {
             acc.Clear();
-            lock (_freeLock)
+            lock (_free)
             {
-                if (_freeTrials != trials)
+                var kept = _free.TryGetValue(trials, out var stack) ? stack : _free[trials] = new Stack<Accumulator>();
+                if (kept.Count < MaxFree)
                 {
-                    _free.Clear(); // another batch size now: the kept ones would not serve it
-                    _freeTrials = trials;
-                }
-
-                if (_free.Count < MaxFree)
-                {
-                    _free.Push(acc);
+                    kept.Push(acc);
                 }
             }
         }
@@ -168,7 +171,8 @@ public sealed class LocalPartials
     /// <summary>
     /// One accumulator per thread that adds into the pool: an agent's step is synchronous, so two
     /// turns never share a thread's accumulator at once, and no lock is taken per call (a shared
-    /// free list cost a third of the grain path's CPU in lock contention).
+    /// free list locked per call cost a third of the grain path's CPU in contention; the silo's
+    /// kept accumulators are locked once per thread and pool).
     /// </summary>
     private sealed class Pool(int trials, LocalPartials owner)
     {
@@ -191,8 +195,8 @@ public sealed class LocalPartials
 
 /// <summary>
 /// Where this silo's enterprise grains keep their batch states: slabs of <see cref="AgentsPerSlab"/>
-/// consecutive agents x the batch's trials, one large array each, every grain owning its agent's
-/// slice. Tens of thousands of small per-grain arrays made the first batch pay for as many
+/// consecutive agents x the trials of the run's first (largest) batch, one large array each, every
+/// grain owning its agent's slice (a shorter batch uses the start of each agent's room). Tens of thousands of small per-grain arrays made the first batch pay for as many
 /// allocations and, pinned or not, a string of full collections (16 gen-2 collections in a
 /// 1,000-trial run here); a slab is one allocation, never copied by the GC (large object heap).
 /// The registry holds slabs weakly: a slab lives while a grain holds a slice, and is freed once the

@@ -31,7 +31,7 @@ public sealed class LocalPartialsTests
     }
 
     [Fact]
-    public void Another_batch_size_gets_new_accumulators_and_a_discarded_pool_s_are_not_kept()
+    public void Each_batch_size_has_its_own_kept_accumulators_a_discarded_pool_s_are_not_kept_and_Trim_drops_them()
     {
         var partials = new LocalPartials();
         var a = partials.Open(4);
@@ -55,23 +55,50 @@ public sealed class LocalPartialsTests
         var merged = partials.Close(next);
         Assert.Equal(3, partials.Allocations); // b's accumulator went to the discarded pool and was not kept
         Assert.Equal(2, merged[Metric.NewHte, 1]);
+
+        var shortLast = partials.Open(4); // a's, kept beside the 6-trial ones
+        partials.TryAdd(shortLast, acc => acc.Partial.Add(Metric.NewHte, 3, 5));
+        Assert.Equal(5, partials.Close(shortLast)[Metric.NewHte, 3]);
+        Assert.Equal(3, partials.Allocations);
+
+        partials.Trim(); // the run is over
+        var afterTrim = partials.Open(4);
+        partials.TryAdd(afterTrim, acc => acc.Partial.Add(Metric.NewHte, 0, 1));
+        partials.Close(afterTrim);
+        Assert.Equal(4, partials.Allocations);
     }
 
     [Fact]
-    public void Adds_from_many_threads_sum_exactly_in_a_reused_pool()
+    public void Adds_from_several_threads_sum_exactly_and_later_years_threads_take_the_kept_accumulators()
     {
         var partials = new LocalPartials();
         const int Trials = 64;
+        const int Threads = 2; // at most LocalPartials.MaxFree (two per core)
         for (var year = 0; year < 3; year++)
         {
             var pool = partials.Open(Trials);
-            Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
-                partials.TryAdd(pool, acc => acc.Partial.Add(Metric.NewHte, i % Trials, 1)));
+            var missed = 0; // adds that found no pool (an assertion failing on another thread would end the test host)
+            var threads = Enumerable.Range(0, Threads).Select(k => new Thread(() =>
+            {
+                for (var i = k; i < 4000; i += Threads)
+                {
+                    if (!partials.TryAdd(pool, acc => acc.Partial.Add(Metric.NewHte, i % Trials, 1)))
+                    {
+                        Interlocked.Increment(ref missed);
+                    }
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.Equal(0, missed);
+
             var merged = partials.Close(pool);
             for (var t = 0; t < Trials; t++)
             {
                 Assert.Equal(4000 / Trials + (t < 4000 % Trials ? 1 : 0), merged[Metric.NewHte, t]);
             }
         }
+
+        Assert.Equal(Threads, partials.Allocations); // new threads every year, but only the first year's made accumulators
     }
 }

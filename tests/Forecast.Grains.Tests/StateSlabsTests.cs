@@ -28,7 +28,7 @@ public sealed class StateSlabsTests
     }
 
     [Fact]
-    public void The_same_agent_gets_the_same_slice_while_it_is_held_and_other_runs_or_batch_sizes_get_their_own()
+    public void The_same_agent_gets_the_same_slice_while_it_is_held_and_other_runs_or_larger_batches_get_their_own()
     {
         var slabs = new StateSlabs();
         var first = slabs.Slice("run", 5, 10);
@@ -65,6 +65,19 @@ public sealed class StateSlabsTests
         Assert.Equal(2, slabs.Allocations);
         Assert.NotSame(Array(full[1]), Array(longer));
         Assert.Equal(12, longer.Length);
+    }
+
+    [Fact]
+    public void A_released_slab_serves_runs_by_the_trials_it_holds_whatever_the_last_batch_asked_for()
+    {
+        var slabs = new StateSlabs();
+        var slab = Array(slabs.Slice("run-1", 0, 10));
+        Assert.Same(slab, Array(slabs.Slice("run-1", 0, 4))); // the run's short last batch
+        slabs.Release("run-1");
+
+        Assert.Same(slab, Array(slabs.Slice("run-2", 0, 10))); // freed as a 10-trial slab, not a 4-trial one
+        Assert.Equal((1, 1), (slabs.Allocations, slabs.Reuses));
+        GC.KeepAlive(slab);
     }
 
     [Fact]
