@@ -63,14 +63,13 @@ public sealed class LocalPartials
 {
     private readonly ConcurrentDictionary<Guid, Pool> _pools = new();
     private readonly Dictionary<int, Stack<Accumulator>> _free = []; // cleared accumulators by trials, for the next pools
+    private int _allocations;
 
     /// <summary>The most cleared accumulators kept per batch size: a pool takes one per thread its agents run on.</summary>
     public static int MaxFree { get; } = 2 * Environment.ProcessorCount;
 
     /// <summary>Accumulators this silo has made so far (each pool's threads take kept ones first).</summary>
     public int Allocations => Volatile.Read(ref _allocations);
-
-    private int _allocations;
 
     public Guid Open(int trials)
     {
@@ -152,18 +151,19 @@ public sealed class LocalPartials
     /// Keeps a closed pool's accumulators, cleared, for the next pools (a year's accumulators are
     /// megabytes each: made afresh every year they filled the large object heap between collections).
     /// </summary>
-    private void Keep(IEnumerable<Accumulator> used, int trials)
+    private void Keep(IList<Accumulator> used, int trials)
     {
         foreach (var acc in used)
         {
             acc.Clear();
-            lock (_free)
+        }
+
+        lock (_free)
+        {
+            var kept = _free.TryGetValue(trials, out var stack) ? stack : _free[trials] = new Stack<Accumulator>();
+            foreach (var acc in used.Take(MaxFree - kept.Count))
             {
-                var kept = _free.TryGetValue(trials, out var stack) ? stack : _free[trials] = new Stack<Accumulator>();
-                if (kept.Count < MaxFree)
-                {
-                    kept.Push(acc);
-                }
+                kept.Push(acc);
             }
         }
     }
@@ -196,13 +196,14 @@ public sealed class LocalPartials
 /// <summary>
 /// Where this silo's enterprise grains keep their batch states: slabs of <see cref="AgentsPerSlab"/>
 /// consecutive agents x the trials of the run's first (largest) batch, one large array each, every
-/// grain owning its agent's slice (a shorter batch uses the start of each agent's room). Tens of thousands of small per-grain arrays made the first batch pay for as many
-/// allocations and, pinned or not, a string of full collections (16 gen-2 collections in a
-/// 1,000-trial run here); a slab is one allocation, never copied by the GC (large object heap).
-/// The registry holds slabs weakly: a slab lives while a grain holds a slice, and is freed once the
-/// run's grains have been collected. A released run's slabs go to a free list (still weakly held) that
-/// the next run with batches of the same size takes from, so a study's run after run reuses one set of slabs
-/// instead of leaving each run's on the large object heap until a full collection.
+/// grain owning its agent's slice (a shorter batch uses the start of each agent's room). Tens of
+/// thousands of small per-grain arrays made the first batch pay for as many allocations and, pinned
+/// or not, a string of full collections (16 gen-2 collections in a 1,000-trial run here); a slab is
+/// one allocation, never copied by the GC (large object heap). The registry holds slabs weakly: a
+/// slab lives while a grain holds a slice, and is freed once the run's grains have been collected.
+/// A released run's slabs go to a free list (still weakly held) that the next run with batches of
+/// the same size takes from, so a study's run after run reuses one set of slabs instead of leaving
+/// each run's on the large object heap until a full collection.
 /// </summary>
 public sealed class StateSlabs
 {
